@@ -1,0 +1,550 @@
+//===- ActOps.td - The act activation ops ------------------*- tablegen -*-===//
+
+#ifndef ACT_OPS
+#define ACT_OPS
+
+include "act/Dialect/Act/IR/ActBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+class Act_Op<string mnemonic, list<Trait> traits = []> :
+    Op<Act_Dialect, mnemonic, traits # [Pure]>;
+
+// An elementwise activation. `fn` names its formula in act/Math/Activations.h
+// (and `derivativeFn` that of its derivative); `params` is the C++ tail of the
+// argument list after `x`, read from the op's attributes. `forward` and
+// `derivative` are thereby the single definition of the op's math: folding,
+// the reference and the lowering all call them.
+class Act_UnaryOp<string mnemonic, string fn, string params = "",
+                  string derivativeFn = fn # "Derivative",
+                  list<Trait> traits = []> :
+    Act_Op<mnemonic, traits # [SameOperandsAndResultType] #
+                     ElementwiseMappable.traits> {
+  let results = (outs Act_FloatLike:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasFolder = 1;
+  let extraClassDefinition = [{
+    ::mlir::OpFoldResult $cppClass::fold(FoldAdaptor adaptor) {
+      return foldActivation(*this, adaptor.getInput());
+    }
+  }];
+  let extraClassDeclaration = [{
+    /// The activation at `x`, for any value type of act/Math/Activations.h.
+    template <typename T>
+    T forward(T x) { return ::mlir::act::math::}] # fn # [{(x}] # params # [{); }
+    /// d(activation)/dx at `x`.
+    template <typename T>
+    T derivative(T x) {
+      return ::mlir::act::math::}] # derivativeFn # [{(x}] # params # [{);
+    }
+  }];
+}
+
+// Reads an f64 attribute as a double, for `params`.
+class P<string getter> { string r = ", " # getter # "().convertToDouble()"; }
+
+// An op that works along one dimension of a vector or ranked tensor.
+class Act_DimOp<string mnemonic, list<Trait> traits = []> :
+    Act_Op<mnemonic, traits> {
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `dim` as an index in [0, rank). (I64Attr getters return uint64_t.)
+    int64_t getNormalizedDim() {
+      int64_t rank = ::llvm::cast<::mlir::ShapedType>(getInput().getType()).getRank();
+      int64_t dim = static_cast<int64_t>(getDim());
+      return dim < 0 ? dim + rank : dim;
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Step, threshold, linear.
+//===----------------------------------------------------------------------===//
+
+def Act_StepOp : Act_UnaryOp<"step", "step"> {
+  let summary = "Heaviside step: 1 where x >= 0, else 0";
+  let description = [{
+    `step(x) = x >= 0 ? 1 : 0`, PyTorch's `torch.heaviside(x, 1)` (NaN gives
+    0, as there). Its derivative is 0.
+
+    ```mlir
+    %y = act.step %x : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_ThresholdOp : Act_UnaryOp<"threshold", "threshold",
+    P<"getThreshold">.r # P<"getValue">.r> {
+  let summary = "x where x > threshold, else value";
+  let description = [{
+    `threshold(x) = x > threshold ? x : value`, `torch.nn.Threshold`. Both
+    parameters are required, as in PyTorch. NaN passes through.
+
+    ```mlir
+    %y = act.threshold %x {threshold = 0.1 : f64, value = 20.0 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input, F64Attr:$threshold,
+                       F64Attr:$value);
+}
+
+def Act_LinearOp : Act_UnaryOp<"linear", "linear",
+    P<"getAlpha">.r # P<"getBeta">.r> {
+  let summary = "alpha * x + beta";
+  let description = [{
+    `linear(x) = alpha * x + beta` (oneDNN's eltwise_linear); alpha = 1,
+    beta = 0 is the identity and folds away.
+
+    ```mlir
+    %y = act.linear %x {alpha = 2.0 : f64, beta = 1.0 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "1.0">:$alpha,
+                       DefaultValuedAttr<F64Attr, "0.0">:$beta);
+}
+
+//===----------------------------------------------------------------------===//
+// Sigmoid family.
+//===----------------------------------------------------------------------===//
+
+def Act_SigmoidOp : Act_UnaryOp<"sigmoid", "sigmoid"> {
+  let summary = "Logistic sigmoid 1 / (1 + exp(-x))";
+  let description = [{
+    `torch.nn.Sigmoid`. Derivative `y (1 - y)`.
+
+    ```mlir
+    %y = act.sigmoid %x : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_HardSigmoidOp : Act_UnaryOp<"hard_sigmoid", "hardSigmoid",
+    P<"getAlpha">.r # P<"getBeta">.r> {
+  let summary = "clamp(alpha * x + beta, 0, 1)";
+  let description = [{
+    With the defaults alpha = 1/6 and beta = 1/2 this is
+    `torch.nn.Hardsigmoid`; alpha = 0.2 gives the Keras form.
+
+    ```mlir
+    %y = act.hard_sigmoid %x {alpha = 2.0e-01 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "1.0 / 6.0">:$alpha,
+                       DefaultValuedAttr<F64Attr, "0.5">:$beta);
+}
+
+def Act_LogSigmoidOp : Act_UnaryOp<"log_sigmoid", "logSigmoid"> {
+  let summary = "log(sigmoid(x))";
+  let description = [{
+    `torch.nn.LogSigmoid`, computed as `min(x, 0) - log1p(exp(-|x|))`.
+
+    ```mlir
+    %y = act.log_sigmoid %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+//===----------------------------------------------------------------------===//
+// Tanh family and the shrinks.
+//===----------------------------------------------------------------------===//
+
+def Act_TanhOp : Act_UnaryOp<"tanh", "tanhActivation", "", "tanhDerivative"> {
+  let summary = "Hyperbolic tangent";
+  let description = [{
+    `torch.nn.Tanh`. Derivative `1 - y^2`.
+
+    ```mlir
+    %y = act.tanh %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_HardTanhOp : Act_UnaryOp<"hard_tanh", "hardTanh",
+    P<"getMinVal">.r # P<"getMaxVal">.r> {
+  let summary = "clamp(x, min_val, max_val)";
+  let description = [{
+    `torch.nn.Hardtanh`; requires `min_val <= max_val`. NaN and -0 pass
+    through as in PyTorch's clamp.
+
+    ```mlir
+    %y = act.hard_tanh %x {min_val = -2.0 : f64, max_val = 2.0 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "-1.0">:$min_val,
+                       DefaultValuedAttr<F64Attr, "1.0">:$max_val);
+  let hasVerifier = 1;
+}
+
+def Act_TanhShrinkOp : Act_UnaryOp<"tanhshrink", "tanhShrink"> {
+  let summary = "x - tanh(x)";
+  let description = [{
+    `torch.nn.Tanhshrink`.
+
+    ```mlir
+    %y = act.tanhshrink %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_SoftShrinkOp : Act_UnaryOp<"softshrink", "softShrink",
+    P<"getLambd">.r> {
+  let summary = "Shrink towards 0 by lambd, 0 inside [-lambd, lambd]";
+  let description = [{
+    `torch.nn.Softshrink`: `x - lambd` above `lambd`, `x + lambd` below
+    `-lambd`, else 0 (with the sign of x, as PyTorch). Requires `lambd >= 0`.
+
+    ```mlir
+    %y = act.softshrink %x {lambd = 1.0 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "0.5">:$lambd);
+  let hasVerifier = 1;
+}
+
+def Act_HardShrinkOp : Act_UnaryOp<"hardshrink", "hardShrink",
+    P<"getLambd">.r> {
+  let summary = "0 inside [-lambd, lambd], else x";
+  let description = [{
+    `torch.nn.Hardshrink`. Requires `lambd >= 0`.
+
+    ```mlir
+    %y = act.hardshrink %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "0.5">:$lambd);
+  let hasVerifier = 1;
+}
+
+def Act_SoftsignOp : Act_UnaryOp<"softsign", "softsign"> {
+  let summary = "x / (1 + |x|)";
+  let description = [{
+    `torch.nn.Softsign`. Like PyTorch, +-Inf gives NaN.
+
+    ```mlir
+    %y = act.softsign %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+//===----------------------------------------------------------------------===//
+// ReLU family.
+//===----------------------------------------------------------------------===//
+
+def Act_ReluOp : Act_UnaryOp<"relu", "relu"> {
+  let summary = "max(x, 0)";
+  let description = [{
+    `torch.nn.ReLU`; keeps NaN and -0 as PyTorch does.
+
+    ```mlir
+    %y = act.relu %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_Relu6Op : Act_UnaryOp<"relu6", "relu6"> {
+  let summary = "min(max(x, 0), 6)";
+  let description = [{
+    `torch.nn.ReLU6`.
+
+    ```mlir
+    %y = act.relu6 %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_LeakyReluOp : Act_UnaryOp<"leaky_relu", "leakyRelu",
+    P<"getNegativeSlope">.r> {
+  let summary = "x where x > 0, else negative_slope * x";
+  let description = [{
+    `torch.nn.LeakyReLU`; a slope of 1 is the identity and folds away.
+
+    ```mlir
+    %y = act.leaky_relu %x {negative_slope = 2.0e-01 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "0.01">:$negative_slope);
+}
+
+def Act_PReluOp : Act_Op<"prelu", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "Leaky ReLU with a slope operand, shared or per channel";
+  let description = [{
+    `torch.nn.PReLU`: `x > 0 ? x : slope * x`. The slope has one element
+    (shared) or one per channel, the channels being dimension 1 of the input
+    (an input of rank < 2 has one channel), as in PyTorch. The slope is a
+    1-D tensor (vector) for a tensor (vector) input, or a scalar for a scalar
+    input, of the input's element type.
+
+    ```mlir
+    %y = act.prelu %x, %slope : tensor<2x3x8xf32>, tensor<3xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input, Act_FloatLike:$slope);
+  let results = (outs Act_FloatLike:$result);
+  let assemblyFormat = [{
+    $input `,` $slope attr-dict `:` type($input) `,` type($slope)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The activation at `x` with the slope element that applies there.
+    template <typename T>
+    static T forward(T x, T slope) { return ::mlir::act::math::prelu(x, slope); }
+    /// The axis of `input` that the slope runs along, or -1 if it is shared.
+    int64_t getChannelDim();
+  }];
+}
+
+def Act_RReluOp : Act_UnaryOp<"rrelu", "rrelu",
+    P<"getLower">.r # P<"getUpper">.r> {
+  let summary = "Randomized leaky ReLU, in its deterministic inference form";
+  let description = [{
+    `torch.nn.RReLU` in eval mode: a leaky ReLU with slope
+    `(lower + upper) / 2`. Requires `lower <= upper`.
+
+    ```mlir
+    %y = act.rrelu %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "1.0 / 8.0">:$lower,
+                       DefaultValuedAttr<F64Attr, "1.0 / 3.0">:$upper);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Exponential linear units.
+//===----------------------------------------------------------------------===//
+
+def Act_EluOp : Act_UnaryOp<"elu", "elu", P<"getAlpha">.r> {
+  let summary = "x where x > 0, else alpha * (exp(x) - 1)";
+  let description = [{
+    `torch.nn.ELU`.
+
+    ```mlir
+    %y = act.elu %x {alpha = 5.0e-01 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "1.0">:$alpha);
+}
+
+def Act_CeluOp : Act_UnaryOp<"celu", "celu", P<"getAlpha">.r> {
+  let summary = "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))";
+  let description = [{
+    `torch.nn.CELU`. Requires `alpha != 0`.
+
+    ```mlir
+    %y = act.celu %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "1.0">:$alpha);
+  let hasVerifier = 1;
+}
+
+def Act_SeluOp : Act_UnaryOp<"selu", "selu"> {
+  let summary = "scale * elu(x, alpha) with PyTorch's constants";
+  let description = [{
+    `torch.nn.SELU`: alpha = 1.6732632423543772848170429916717,
+    scale = 1.0507009873554804934193349852946.
+
+    ```mlir
+    %y = act.selu %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+//===----------------------------------------------------------------------===//
+// Smooth gated units.
+//===----------------------------------------------------------------------===//
+
+def Act_GeluOp : Act_UnaryOp<"gelu", "gelu",
+    ", getApproximate() == ::mlir::act::GeluApproximation::tanh"> {
+  let summary = "Gaussian error linear unit, exact (erf) or tanh form";
+  let description = [{
+    `torch.nn.GELU(approximate)`: `x * Phi(x)` with the Gaussian CDF `Phi`,
+    or with `approximate = tanh` `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
+
+    ```mlir
+    %y = act.gelu %x : tensor<8xf32>
+    %z = act.gelu %x approximate = tanh : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<Act_GeluApproximationAttr,
+                           "::mlir::act::GeluApproximation::none">:$approximate);
+  let assemblyFormat = [{
+    $input (`approximate` `=` `` $approximate^)? attr-dict `:` type($result)
+  }];
+}
+
+def Act_SiluOp : Act_UnaryOp<"silu", "silu"> {
+  let summary = "x * sigmoid(x)";
+  let description = [{
+    `torch.nn.SiLU`; `act.swish` with beta = 1.
+
+    ```mlir
+    %y = act.silu %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_SwishOp : Act_UnaryOp<"swish", "swish", P<"getBeta">.r> {
+  let summary = "x * sigmoid(beta * x)";
+  let description = [{
+    Swish with a fixed beta (oneDNN's eltwise_swish alpha); beta = 1 is SiLU.
+
+    ```mlir
+    %y = act.swish %x {beta = 1.5 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "1.0">:$beta);
+}
+
+def Act_MishOp : Act_UnaryOp<"mish", "mish"> {
+  let summary = "x * tanh(softplus(x))";
+  let description = [{
+    `torch.nn.Mish`.
+
+    ```mlir
+    %y = act.mish %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+def Act_SoftplusOp : Act_UnaryOp<"softplus", "softplus",
+    P<"getBeta">.r # P<"getThreshold">.r> {
+  let summary = "log(1 + exp(beta * x)) / beta, linear past a threshold";
+  let description = [{
+    `torch.nn.Softplus(beta, threshold)`: x itself where `beta * x >
+    threshold`. Requires `beta != 0`.
+
+    ```mlir
+    %y = act.softplus %x {beta = 2.0 : f64} : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input,
+                       DefaultValuedAttr<F64Attr, "1.0">:$beta,
+                       DefaultValuedAttr<F64Attr, "20.0">:$threshold);
+  let hasVerifier = 1;
+}
+
+def Act_HardswishOp : Act_UnaryOp<"hardswish", "hardswish"> {
+  let summary = "x * relu6(x + 3) / 6";
+  let description = [{
+    `torch.nn.Hardswish`.
+
+    ```mlir
+    %y = act.hardswish %x : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$input);
+}
+
+//===----------------------------------------------------------------------===//
+// Ops along a dimension.
+//===----------------------------------------------------------------------===//
+
+def Act_SoftmaxOp : Act_DimOp<"softmax", [SameOperandsAndResultType]> {
+  let summary = "exp(x) / sum(exp(x)) along dim";
+  let description = [{
+    `torch.nn.Softmax(dim)`, computed as `exp(x - max) / sum(exp(x - max))`.
+    A row holding NaN or +Inf, or only -Inf, gives NaN, as in PyTorch.
+
+    ```mlir
+    %y = act.softmax %x : tensor<4x8xf32>
+    %z = act.softmax %x {dim = 0 : i64} : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatShaped:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Act_LogSoftmaxOp : Act_DimOp<"log_softmax", [SameOperandsAndResultType]> {
+  let summary = "log(softmax(x)) along dim";
+  let description = [{
+    `torch.nn.LogSoftmax(dim)`, computed as `x - max - log(sum(exp(x - max)))`.
+
+    ```mlir
+    %y = act.log_softmax %x : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatShaped:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Act_SoftminOp : Act_DimOp<"softmin", [SameOperandsAndResultType]> {
+  let summary = "softmax(-x) along dim";
+  let description = [{
+    `torch.nn.Softmin(dim)`.
+
+    ```mlir
+    %y = act.softmin %x : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatShaped:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Act_GluOp : Act_DimOp<"glu", [AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "Gated linear unit: a * sigmoid(b) for the halves a, b of dim";
+  let description = [{
+    `torch.nn.GLU(dim)`: splits `dim` (of even size 2n) into a first half
+    `a` and a second half `b`; the result has size n along `dim`.
+
+    ```mlir
+    %y = act.glu %x : tensor<4x8xf32> -> tensor<4x4xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatShaped:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+def Act_MaxoutOp : Act_DimOp<"maxout", [AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "Max over consecutive groups of `groups` elements along dim";
+  let description = [{
+    Maxout: along `dim`, a size of `n * groups` becomes `n`; result element
+    `i` is the maximum of input elements `[i * groups, (i + 1) * groups)`
+    (PyTorch: `x.unflatten(dim, (n, groups)).amax(dim + 1)`). NaN wins.
+
+    ```mlir
+    %y = act.maxout %x {groups = 4 : i64} : tensor<2x16xf32> -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatShaped:$input, I64Attr:$groups,
+                       DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+#endif // ACT_OPS

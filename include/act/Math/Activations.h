@@ -1,0 +1,410 @@
+//===- Activations.h - The activation math, written once --------*- C++ -*-===//
+//
+// Every activation and its derivative, as a template over a value type `T`.
+// `T = double` is the reference implementation (constant folding, the
+// runner's --verify, the accuracy sweeps); an IR-building value type whose
+// operators emit arith/math ops gives the lowering the very same formulas.
+//
+// A value type provides: + - * / (also with a double on either side), unary -,
+// the comparisons < <= > >= (ordered: false for NaN) returning a condition
+// type, and these functions found by argument-dependent lookup:
+//   exp expm1 log1p tanh erfc abs          elementwise math
+//   select(cond, a, b)                     cond ? a : b per element
+//   splatLike(x, c)                        the constant c shaped like x
+//
+// Parameters are plain doubles: they are op attributes, known when the code
+// is built, so a formula may branch on them in C++.
+//
+// Formulas are chosen for accuracy at the precision of T and for PyTorch's
+// results on NaN, +-Inf and -0 (see docs/Activations.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_MATH_ACTIVATIONS_H
+#define ACT_MATH_ACTIVATIONS_H
+
+#include <cmath>
+
+namespace mlir {
+namespace act {
+namespace math {
+
+//===----------------------------------------------------------------------===//
+// Primitives for T = double.
+//===----------------------------------------------------------------------===//
+
+inline double exp(double x) { return std::exp(x); }
+inline double expm1(double x) { return std::expm1(x); }
+inline double log1p(double x) { return std::log1p(x); }
+inline double tanh(double x) { return std::tanh(x); }
+inline double erfc(double x) { return std::erfc(x); }
+inline double abs(double x) { return std::fabs(x); }
+inline double select(bool cond, double a, double b) { return cond ? a : b; }
+inline double splatLike(double, double c) { return c; }
+
+//===----------------------------------------------------------------------===//
+// Constants (PyTorch's values).
+//===----------------------------------------------------------------------===//
+
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSqrtHalf = 0.70710678118654752440084436210485;   // 1/sqrt(2)
+constexpr double kSqrt2OverPi = 0.79788456080286535587989211986876; // sqrt(2/pi)
+constexpr double kInvSqrt2Pi = 0.39894228040143267793994605993438;  // 1/sqrt(2pi)
+constexpr double kGeluTanhCubic = 0.044715;
+
+//===----------------------------------------------------------------------===//
+// Forward.
+//===----------------------------------------------------------------------===//
+
+/// 1 where x >= 0, else 0, so NaN gives 0 (as torch.heaviside(x, 1)).
+template <typename T>
+T step(T x) {
+  return select(x >= 0.0, splatLike(x, 1.0), splatLike(x, 0.0));
+}
+
+/// x > threshold ? x : value (torch.nn.Threshold); NaN passes through.
+template <typename T>
+T threshold(T x, double threshold, double value) {
+  return select(x <= threshold, splatLike(x, value), x);
+}
+
+/// alpha * x + beta; with beta == 0 it is a pure scaling, which keeps -0.
+template <typename T>
+T linear(T x, double alpha, double beta) {
+  if (beta == 0.0)
+    return alpha == 1.0 ? x : x * alpha;
+  return x * alpha + beta;
+}
+
+template <typename T>
+T sigmoid(T x) {
+  return 1.0 / (1.0 + exp(-x));
+}
+
+/// PyTorch's clamp: NaN passes through, and so does -0 at a bound of 0.
+template <typename T>
+T clamp(T x, double lo, double hi) {
+  return select(x < lo, splatLike(x, lo),
+                select(x > hi, splatLike(x, hi), x));
+}
+
+/// clamp(alpha * x + beta, 0, 1); PyTorch's Hardsigmoid is alpha = 1/6,
+/// beta = 1/2.
+template <typename T>
+T hardSigmoid(T x, double alpha, double beta) {
+  return clamp(x * alpha + beta, 0.0, 1.0);
+}
+
+/// log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), without overflow.
+template <typename T>
+T logSigmoid(T x) {
+  return select(x < 0.0, x, splatLike(x, 0.0)) - log1p(exp(-abs(x)));
+}
+
+/// The tanh op. (A separate name: `tanh` is the primitive.)
+template <typename T>
+T tanhActivation(T x) {
+  return tanh(x);
+}
+
+template <typename T>
+T hardTanh(T x, double minVal, double maxVal) {
+  return clamp(x, minVal, maxVal);
+}
+
+template <typename T>
+T tanhShrink(T x) {
+  return x - tanh(x);
+}
+
+/// x - lambd above lambd, x + lambd below -lambd, else x * 0 (PyTorch keeps
+/// the sign of zero there and propagates NaN).
+template <typename T>
+T softShrink(T x, double lambd) {
+  return select(x > lambd, x - lambd,
+                select(x < -lambd, x + lambd, x * 0.0));
+}
+
+template <typename T>
+T hardShrink(T x, double lambd) {
+  return select(abs(x) <= lambd, splatLike(x, 0.0), x);
+}
+
+/// x / (1 + |x|); like PyTorch, +-Inf gives NaN (Inf / Inf).
+template <typename T>
+T softsign(T x) {
+  return x / (1.0 + abs(x));
+}
+
+/// x < 0 ? 0 : x, which keeps NaN and -0 as PyTorch does.
+template <typename T>
+T relu(T x) {
+  return select(x < 0.0, splatLike(x, 0.0), x);
+}
+
+template <typename T>
+T relu6(T x) {
+  return hardTanh(x, 0.0, 6.0);
+}
+
+template <typename T>
+T leakyRelu(T x, double negativeSlope) {
+  return select(x > 0.0, x, x * negativeSlope);
+}
+
+/// PReLU with the slope already broadcast to x's shape.
+template <typename T>
+T prelu(T x, T slope) {
+  return select(x > 0.0, x, x * slope);
+}
+
+/// RReLU in inference: a leaky ReLU with the mean of the slope range.
+template <typename T>
+T rrelu(T x, double lower, double upper) {
+  return leakyRelu(x, (lower + upper) / 2.0);
+}
+
+template <typename T>
+T elu(T x, double alpha) {
+  return select(x > 0.0, x, expm1(x) * alpha);
+}
+
+template <typename T>
+T celu(T x, double alpha) {
+  return select(x > 0.0, x, expm1(x * (1.0 / alpha)) * alpha);
+}
+
+template <typename T>
+T selu(T x) {
+  return select(x > 0.0, x, expm1(x) * kSeluAlpha) * kSeluScale;
+}
+
+/// x * Phi(x) with Phi(x) = erfc(-x / sqrt(2)) / 2, which stays accurate in
+/// the negative tail where 1 + erf(x / sqrt(2)) cancels. Adding +0 turns -0
+/// into +0, PyTorch's gelu(-0).
+template <typename T>
+T geluErf(T x) {
+  return x * 0.5 * erfc(x * -kSqrtHalf) + 0.0;
+}
+
+/// 0.5 x (1 + tanh(u)) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3);
+/// the sigmoid form does not cancel for large negative u.
+template <typename T>
+T geluTanh(T x) {
+  T u2 = x * (2.0 * kSqrt2OverPi) * (1.0 + x * x * kGeluTanhCubic);
+  return x * sigmoid(u2);
+}
+
+template <typename T>
+T gelu(T x, bool tanhApproximation) {
+  return tanhApproximation ? geluTanh(x) : geluErf(x);
+}
+
+template <typename T>
+T swish(T x, double beta) {
+  return x * sigmoid(beta == 1.0 ? x : x * beta);
+}
+
+template <typename T>
+T silu(T x) {
+  return swish(x, 1.0);
+}
+
+/// log1p(exp(beta x)) / beta, and x itself once beta x > threshold
+/// (torch.nn.Softplus).
+template <typename T>
+T softplus(T x, double beta, double threshold) {
+  T bx = beta == 1.0 ? x : x * beta;
+  T soft = log1p(exp(bx));
+  return select(bx > threshold, x, beta == 1.0 ? soft : soft * (1.0 / beta));
+}
+
+template <typename T>
+T mish(T x) {
+  return x * tanh(log1p(exp(x)));
+}
+
+/// x * relu6(x + 3) / 6, as PyTorch computes it.
+template <typename T>
+T hardswish(T x) {
+  return x * relu6(x + 3.0) / 6.0;
+}
+
+//===----------------------------------------------------------------------===//
+// Derivatives d(activation)/dx, at x. (Where PyTorch defines the gradient at
+// a kink, these take PyTorch's choice: relu'(0) = 0, hardtanh' = 0 at the
+// bounds, hardswish'(3) = 1.5.)
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+T stepDerivative(T x) {
+  return splatLike(x, 0.0);
+}
+
+template <typename T>
+T thresholdDerivative(T x, double threshold, double) {
+  return select(x <= threshold, splatLike(x, 0.0), splatLike(x, 1.0));
+}
+
+template <typename T>
+T linearDerivative(T x, double alpha, double) {
+  return splatLike(x, alpha);
+}
+
+template <typename T>
+T sigmoidDerivative(T x) {
+  T y = sigmoid(x);
+  return y * (1.0 - y);
+}
+
+template <typename T>
+T hardSigmoidDerivative(T x, double alpha, double beta) {
+  T z = x * alpha + beta;
+  return select(z > 0.0, select(z < 1.0, splatLike(x, alpha), splatLike(x, 0.0)),
+                splatLike(x, 0.0));
+}
+
+template <typename T>
+T logSigmoidDerivative(T x) {
+  return sigmoid(-x);
+}
+
+template <typename T>
+T tanhDerivative(T x) {
+  T y = tanh(x);
+  return 1.0 - y * y;
+}
+
+template <typename T>
+T hardTanhDerivative(T x, double minVal, double maxVal) {
+  return select(x > minVal, select(x < maxVal, splatLike(x, 1.0), splatLike(x, 0.0)),
+                splatLike(x, 0.0));
+}
+
+template <typename T>
+T tanhShrinkDerivative(T x) {
+  T y = tanh(x);
+  return y * y;
+}
+
+template <typename T>
+T softShrinkDerivative(T x, double lambd) {
+  return select(abs(x) > lambd, splatLike(x, 1.0), splatLike(x, 0.0));
+}
+
+template <typename T>
+T hardShrinkDerivative(T x, double lambd) {
+  return softShrinkDerivative(x, lambd);
+}
+
+template <typename T>
+T softsignDerivative(T x) {
+  T d = 1.0 + abs(x);
+  return 1.0 / (d * d);
+}
+
+template <typename T>
+T reluDerivative(T x) {
+  return select(x > 0.0, splatLike(x, 1.0), splatLike(x, 0.0));
+}
+
+template <typename T>
+T relu6Derivative(T x) {
+  return hardTanhDerivative(x, 0.0, 6.0);
+}
+
+template <typename T>
+T leakyReluDerivative(T x, double negativeSlope) {
+  return select(x > 0.0, splatLike(x, 1.0), splatLike(x, negativeSlope));
+}
+
+/// d prelu / dx; the slope's gradient is preluSlopeDerivative summed over
+/// the broadcast dimensions.
+template <typename T>
+T preluDerivative(T x, T slope) {
+  return select(x > 0.0, splatLike(x, 1.0), slope);
+}
+
+template <typename T>
+T preluSlopeDerivative(T x) {
+  return select(x > 0.0, splatLike(x, 0.0), x);
+}
+
+template <typename T>
+T rreluDerivative(T x, double lower, double upper) {
+  return leakyReluDerivative(x, (lower + upper) / 2.0);
+}
+
+template <typename T>
+T eluDerivative(T x, double alpha) {
+  return select(x > 0.0, splatLike(x, 1.0), exp(x) * alpha);
+}
+
+template <typename T>
+T celuDerivative(T x, double alpha) {
+  return select(x > 0.0, splatLike(x, 1.0), exp(x * (1.0 / alpha)));
+}
+
+template <typename T>
+T seluDerivative(T x) {
+  return select(x > 0.0, splatLike(x, kSeluScale),
+                exp(x) * (kSeluAlpha * kSeluScale));
+}
+
+/// Phi(x) + x phi(x).
+template <typename T>
+T geluErfDerivative(T x) {
+  return 0.5 * erfc(x * -kSqrtHalf) + x * exp(x * x * -0.5) * kInvSqrt2Pi;
+}
+
+/// With s = sigmoid(2u): 0.5 (1 + tanh u) = s and 1 - tanh(u)^2 = 4 s (1 - s),
+/// so d/dx = s + 2 x s (1 - s) u'(x).
+template <typename T>
+T geluTanhDerivative(T x) {
+  T x2 = x * x;
+  T s = sigmoid(x * (2.0 * kSqrt2OverPi) * (1.0 + x2 * kGeluTanhCubic));
+  T du = (1.0 + x2 * (3.0 * kGeluTanhCubic)) * kSqrt2OverPi;
+  return s + x * 2.0 * s * (1.0 - s) * du;
+}
+
+template <typename T>
+T geluDerivative(T x, bool tanhApproximation) {
+  return tanhApproximation ? geluTanhDerivative(x) : geluErfDerivative(x);
+}
+
+template <typename T>
+T swishDerivative(T x, double beta) {
+  T s = sigmoid(beta == 1.0 ? x : x * beta);
+  return s + x * beta * s * (1.0 - s);
+}
+
+template <typename T>
+T siluDerivative(T x) {
+  return swishDerivative(x, 1.0);
+}
+
+template <typename T>
+T softplusDerivative(T x, double beta, double threshold) {
+  T bx = beta == 1.0 ? x : x * beta;
+  return select(bx > threshold, splatLike(x, 1.0), sigmoid(bx));
+}
+
+/// tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), sp = softplus(x).
+template <typename T>
+T mishDerivative(T x) {
+  T t = tanh(log1p(exp(x)));
+  return t + x * sigmoid(x) * (1.0 - t * t);
+}
+
+template <typename T>
+T hardswishDerivative(T x) {
+  return select(x < -3.0, splatLike(x, 0.0),
+                select(x <= 3.0, x * (1.0 / 3.0) + 0.5, splatLike(x, 1.0)));
+}
+
+} // namespace math
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_MATH_ACTIVATIONS_H

@@ -1,0 +1,310 @@
+//===- ActOps.cpp - Verifiers and folders of the act ops ----------*- C++ -*-===//
+
+#include "act/Dialect/Act/IR/ActOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/APFloat.h"
+
+using namespace mlir;
+using namespace mlir::act;
+
+//===----------------------------------------------------------------------===//
+// Constant folding through the reference math.
+//===----------------------------------------------------------------------===//
+
+static double toDouble(APFloat value) {
+  bool losesInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToDouble();
+}
+
+/// Rounds a double result to the element type, to nearest even.
+static APFloat roundTo(double value, const llvm::fltSemantics &semantics) {
+  APFloat rounded(value);
+  bool losesInfo;
+  rounded.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
+  return rounded;
+}
+
+static const llvm::fltSemantics &semanticsOf(Type type) {
+  return cast<FloatType>(getElementTypeOrSelf(type)).getFloatSemantics();
+}
+
+/// Applies `fn` to a scalar, splat or dense float constant of type `type`;
+/// null if `operand` is not one.
+static Attribute foldUnaryConstant(Attribute operand, Type type,
+                                   llvm::function_ref<double(double)> fn) {
+  const llvm::fltSemantics &semantics = semanticsOf(type);
+  if (auto scalar = dyn_cast_if_present<FloatAttr>(operand))
+    return FloatAttr::get(type,
+                          roundTo(fn(toDouble(scalar.getValue())), semantics));
+  auto dense = dyn_cast_if_present<DenseFPElementsAttr>(operand);
+  if (!dense)
+    return {};
+  auto shaped = cast<ShapedType>(type);
+  if (dense.isSplat())
+    return DenseElementsAttr::get(
+        shaped,
+        roundTo(fn(toDouble(dense.getSplatValue<APFloat>())), semantics));
+  SmallVector<APFloat> results;
+  results.reserve(dense.getNumElements());
+  for (APFloat value : dense.getValues<APFloat>())
+    results.push_back(roundTo(fn(toDouble(value)), semantics));
+  return DenseElementsAttr::get(shaped, results);
+}
+
+/// Identities that hold bit for bit (NaN and -0 included); none by default.
+template <typename OpT>
+static OpFoldResult foldIdentity(OpT) {
+  return {};
+}
+
+static OpFoldResult foldIdentity(ReluOp op) {
+  // relu(relu(x)) = relu(x).
+  if (op.getInput().getDefiningOp<ReluOp>())
+    return op.getInput();
+  return {};
+}
+
+static OpFoldResult foldIdentity(LinearOp op) {
+  if (op.getAlpha().isExactlyValue(1.0) && op.getBeta().isZero())
+    return op.getInput();
+  return {};
+}
+
+static OpFoldResult foldIdentity(LeakyReluOp op) {
+  if (op.getNegativeSlope().isExactlyValue(1.0))
+    return op.getInput();
+  return {};
+}
+
+static OpFoldResult foldIdentity(HardTanhOp op) {
+  // clamp(clamp(x, a, b), c, d) = clamp(x, max(a, c), min(b, d)) when the
+  // two ranges overlap (otherwise the result is a constant but for NaN).
+  auto inner = op.getInput().getDefiningOp<HardTanhOp>();
+  if (!inner)
+    return {};
+  double lo = std::max(inner.getMinVal().convertToDouble(),
+                       op.getMinVal().convertToDouble());
+  double hi = std::min(inner.getMaxVal().convertToDouble(),
+                       op.getMaxVal().convertToDouble());
+  if (!(lo <= hi))
+    return {};
+  Builder builder(op.getContext());
+  op.setMinValAttr(builder.getF64FloatAttr(lo));
+  op.setMaxValAttr(builder.getF64FloatAttr(hi));
+  op.getInputMutable().assign(inner.getInput());
+  return op.getResult();
+}
+
+/// The folder of every elementwise activation (see Act_UnaryOp).
+template <typename OpT>
+static OpFoldResult foldActivation(OpT op, Attribute input) {
+  if (OpFoldResult identity = foldIdentity(op))
+    return identity;
+  return foldUnaryConstant(input, op.getType(),
+                           [&](double x) { return op.forward(x); });
+}
+
+//===----------------------------------------------------------------------===//
+// Verifiers.
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyNonNegative(Operation *op, StringRef name,
+                                       APFloat value) {
+  if (value.isNegative() && !value.isZero())
+    return op->emitOpError() << "requires " << name << " >= 0, got "
+                             << value.convertToDouble();
+  return success();
+}
+
+static LogicalResult verifyNonZero(Operation *op, StringRef name,
+                                   APFloat value) {
+  if (value.isZero())
+    return op->emitOpError() << "requires " << name << " != 0";
+  return success();
+}
+
+LogicalResult HardTanhOp::verify() {
+  double lo = getMinVal().convertToDouble(), hi = getMaxVal().convertToDouble();
+  if (lo > hi)
+    return emitOpError() << "requires min_val <= max_val, got min_val = " << lo
+                         << " and max_val = " << hi;
+  return success();
+}
+
+LogicalResult SoftShrinkOp::verify() {
+  return verifyNonNegative(*this, "lambd", getLambd());
+}
+
+LogicalResult HardShrinkOp::verify() {
+  return verifyNonNegative(*this, "lambd", getLambd());
+}
+
+LogicalResult RReluOp::verify() {
+  double lower = getLower().convertToDouble();
+  double upper = getUpper().convertToDouble();
+  if (lower > upper)
+    return emitOpError() << "requires lower <= upper, got lower = " << lower
+                         << " and upper = " << upper;
+  return success();
+}
+
+LogicalResult CeluOp::verify() { return verifyNonZero(*this, "alpha", getAlpha()); }
+
+LogicalResult SoftplusOp::verify() {
+  return verifyNonZero(*this, "beta", getBeta());
+}
+
+/// Checks `dim` against the input's rank.
+static LogicalResult verifyDim(Operation *op, int64_t dim, Value input) {
+  int64_t rank = cast<ShapedType>(input.getType()).getRank();
+  if (dim < -rank || dim >= rank)
+    return op->emitOpError() << "dim " << dim << " is out of range for rank "
+                             << rank << " (expected -" << rank
+                             << " <= dim < " << rank << ")";
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyDim(*this, getDim(), getInput());
+}
+LogicalResult LogSoftmaxOp::verify() {
+  return verifyDim(*this, getDim(), getInput());
+}
+LogicalResult SoftminOp::verify() {
+  return verifyDim(*this, getDim(), getInput());
+}
+
+/// Checks that `result` is `input` with dimension `dim` divided by `factor`,
+/// and of the same container kind (vector or tensor).
+static LogicalResult verifyReducedShape(Operation *op, int64_t dim,
+                                        int64_t factor, Value input,
+                                        Value result) {
+  auto inputType = cast<ShapedType>(input.getType());
+  auto resultType = cast<ShapedType>(result.getType());
+  if (isa<VectorType>(inputType) != isa<VectorType>(resultType))
+    return op->emitOpError("requires the input and result to be both vectors "
+                           "or both tensors");
+  SmallVector<int64_t> expected(inputType.getShape());
+  if (!ShapedType::isDynamic(expected[dim]))
+    expected[dim] /= factor;
+  if (resultType.getShape() != ArrayRef<int64_t>(expected))
+    return op->emitOpError()
+           << "result type " << resultType << " does not match the input "
+           << inputType << " with dim " << dim << " divided by " << factor
+           << " (expected shape " << expected << ")";
+  return success();
+}
+
+LogicalResult GluOp::verify() {
+  if (failed(verifyDim(*this, getDim(), getInput())))
+    return failure();
+  int64_t dim = getNormalizedDim();
+  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
+  if (!ShapedType::isDynamic(size) && size % 2 != 0)
+    return emitOpError() << "requires an even size along dim " << dim
+                         << ", got " << size;
+  return verifyReducedShape(*this, dim, 2, getInput(), getResult());
+}
+
+LogicalResult MaxoutOp::verify() {
+  if (failed(verifyDim(*this, getDim(), getInput())))
+    return failure();
+  int64_t groups = getGroups();
+  if (groups < 1)
+    return emitOpError() << "requires groups >= 1, got " << groups;
+  int64_t dim = getNormalizedDim();
+  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
+  if (!ShapedType::isDynamic(size) && size % groups != 0)
+    return emitOpError() << "requires the size along dim " << dim << " ("
+                         << size << ") to be divisible by groups (" << groups
+                         << ")";
+  return verifyReducedShape(*this, dim, groups, getInput(), getResult());
+}
+
+//===----------------------------------------------------------------------===//
+// PReluOp.
+//===----------------------------------------------------------------------===//
+
+/// PyTorch's channel count: the size of dimension 1, or 1 below rank 2.
+static int64_t channelCount(ShapedType inputType) {
+  return inputType.getRank() < 2 ? 1 : inputType.getDimSize(1);
+}
+
+int64_t PReluOp::getChannelDim() {
+  auto slopeType = dyn_cast<ShapedType>(getSlope().getType());
+  if (!slopeType || slopeType.getDimSize(0) == 1)
+    return -1;
+  return 1;
+}
+
+LogicalResult PReluOp::verify() {
+  Type inputType = getInput().getType(), slopeType = getSlope().getType();
+  if (getElementTypeOrSelf(inputType) != getElementTypeOrSelf(slopeType))
+    return emitOpError() << "requires the slope's element type to match the "
+                            "input's, got "
+                         << slopeType << " for input " << inputType;
+  auto input = dyn_cast<ShapedType>(inputType);
+  if (!input) {
+    if (slopeType != inputType)
+      return emitOpError() << "requires a scalar slope for a scalar input, got "
+                           << slopeType;
+    return success();
+  }
+  auto slope = dyn_cast<ShapedType>(slopeType);
+  int64_t channels = channelCount(input);
+  if (!slope || isa<VectorType>(slope) != isa<VectorType>(input) ||
+      slope.getRank() != 1 ||
+      (slope.getDimSize(0) != 1 && slope.getDimSize(0) != channels))
+    return emitOpError() << "requires a 1-D slope with 1 element or one per "
+                            "channel ("
+                         << channels << ", dim 1 of the input), got "
+                         << slopeType;
+  return success();
+}
+
+OpFoldResult PReluOp::fold(FoldAdaptor adaptor) {
+  Type type = getType();
+  const llvm::fltSemantics &semantics = semanticsOf(type);
+  if (auto x = dyn_cast_if_present<FloatAttr>(adaptor.getInput())) {
+    auto slope = dyn_cast_if_present<FloatAttr>(adaptor.getSlope());
+    if (!slope)
+      return {};
+    return FloatAttr::get(type, roundTo(forward(toDouble(x.getValue()),
+                                                toDouble(slope.getValue())),
+                                        semantics));
+  }
+  auto x = dyn_cast_if_present<DenseFPElementsAttr>(adaptor.getInput());
+  auto slope = dyn_cast_if_present<DenseFPElementsAttr>(adaptor.getSlope());
+  if (!x || !slope)
+    return {};
+  auto shaped = cast<ShapedType>(type);
+  if (!shaped.hasStaticShape())
+    return {};
+  SmallVector<double> slopes;
+  for (APFloat value : slope.getValues<APFloat>())
+    slopes.push_back(toDouble(value));
+  // Element i is in channel (i / inner) % channels, inner being the number
+  // of elements per channel step.
+  int64_t channels = slopes.size();
+  int64_t inner = 1;
+  for (int64_t d = 2; d < shaped.getRank(); ++d)
+    inner *= shaped.getDimSize(d);
+  SmallVector<APFloat> results;
+  results.reserve(shaped.getNumElements());
+  int64_t index = 0;
+  for (APFloat value : x.getValues<APFloat>()) {
+    double s = slopes[channels == 1 ? 0 : (index / inner) % channels];
+    results.push_back(roundTo(forward(toDouble(value), s), semantics));
+    ++index;
+  }
+  return DenseElementsAttr::get(shaped, results);
+}
+
+#define GET_OP_CLASSES
+#include "act/Dialect/Act/IR/ActOps.cpp.inc"

@@ -1,0 +1,12 @@
+//===- InitAll.cpp - Register everything act provides -------------*- C++ -*-===//
+
+#include "act/InitAll.h"
+#include "act/Dialect/Act/IR/ActDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void mlir::act::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<act::ActDialect, arith::ArithDialect>();
+}
+
+void mlir::act::registerAllPasses() {}
