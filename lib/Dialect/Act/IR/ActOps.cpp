@@ -64,9 +64,18 @@ static OpFoldResult foldIdentity(OpT) {
 }
 
 static OpFoldResult foldIdentity(ReluOp op) {
-  // relu(relu(x)) = relu(x).
-  if (op.getInput().getDefiningOp<ReluOp>())
+  // relu(relu(x)) = relu(x) and relu(relu6(x)) = relu6(x).
+  if (isa_and_present<ReluOp, Relu6Op>(op.getInput().getDefiningOp()))
     return op.getInput();
+  return {};
+}
+
+static OpFoldResult foldIdentity(Relu6Op op) {
+  // relu6(relu(x)) = relu6(x).
+  if (auto inner = op.getInput().getDefiningOp<ReluOp>()) {
+    op.getInputMutable().assign(inner.getInput());
+    return op.getResult();
+  }
   return {};
 }
 
@@ -114,11 +123,18 @@ static OpFoldResult foldActivation(OpT op, Attribute input) {
 // Verifiers.
 //===----------------------------------------------------------------------===//
 
+/// Shortest decimal form of a parameter, for diagnostics.
+static std::string str(const APFloat &value) {
+  SmallString<16> text;
+  value.toString(text);
+  return std::string(text);
+}
+
 static LogicalResult verifyNonNegative(Operation *op, StringRef name,
                                        APFloat value) {
   if (value.isNegative() && !value.isZero())
-    return op->emitOpError() << "requires " << name << " >= 0, got "
-                             << value.convertToDouble();
+    return op->emitOpError()
+           << "requires " << name << " >= 0, got " << str(value);
   return success();
 }
 
@@ -130,10 +146,10 @@ static LogicalResult verifyNonZero(Operation *op, StringRef name,
 }
 
 LogicalResult HardTanhOp::verify() {
-  double lo = getMinVal().convertToDouble(), hi = getMaxVal().convertToDouble();
-  if (lo > hi)
-    return emitOpError() << "requires min_val <= max_val, got min_val = " << lo
-                         << " and max_val = " << hi;
+  if (getMinVal() > getMaxVal())
+    return emitOpError() << "requires min_val <= max_val, got min_val = "
+                         << str(getMinVal()) << " and max_val = "
+                         << str(getMaxVal());
   return success();
 }
 
@@ -146,11 +162,9 @@ LogicalResult HardShrinkOp::verify() {
 }
 
 LogicalResult RReluOp::verify() {
-  double lower = getLower().convertToDouble();
-  double upper = getUpper().convertToDouble();
-  if (lower > upper)
-    return emitOpError() << "requires lower <= upper, got lower = " << lower
-                         << " and upper = " << upper;
+  if (getLower() > getUpper())
+    return emitOpError() << "requires lower <= upper, got lower = "
+                         << str(getLower()) << " and upper = " << str(getUpper());
   return success();
 }
 

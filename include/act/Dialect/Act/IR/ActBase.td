@@ -50,7 +50,7 @@ def Act_FloatShaped : AnyTypeOf<[VectorOfAnyRankOf<[Act_Float]>,
 //===----------------------------------------------------------------------===//
 
 def Act_GeluApproximation : I32EnumAttr<"GeluApproximation",
-    "how gelu evaluates the Gaussian CDF (PyTorch's `approximate`)", [
+    "gelu approximation", [
       I32EnumAttrCase<"none", 0>,
       I32EnumAttrCase<"tanh", 1>
     ]> {

@@ -1,0 +1,113 @@
+//===- Bench.h - Timing harness, workloads and reports for act-bench -*- C++ -*-===//
+//
+// The pieces of act-bench that know nothing about any implementation: the
+// workloads, a timer over a callable, the result rows, the table and the JSON.
+// An implementation (copy, oneDNN, act) only has to turn a workload and two
+// preallocated buffers into a `Kernel`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_BENCH_BENCH_H
+#define ACT_BENCH_BENCH_H
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace act {
+namespace bench {
+
+/// The shared slope of the prelu workload (PyTorch's initial value).
+constexpr float kPreluSlope = 0.25f;
+
+/// One thing to measure: an act op over an f32 tensor of `shape`, with the op
+/// attributes in `attrs` (all others at the op's defaults).
+struct Workload {
+  /// Unique; what --filter matches and the tables show, e.g. "softmax/4096x512".
+  std::string name;
+  /// The act op name (step, relu, ..., gelu_tanh = act.gelu approximate=tanh,
+  /// softmax, log_softmax).
+  std::string op;
+  /// [n] for elementwise ops; [rows, cols] for the row ops (along cols).
+  std::vector<int64_t> shape;
+  /// Non-default op attributes, as they would be written on the act op.
+  std::vector<std::pair<std::string, double>> attrs;
+
+  bool isRowOp() const { return op == "softmax" || op == "log_softmax"; }
+  int64_t elements() const;
+  /// Input plus output, the traffic a bandwidth-bound kernel cannot avoid.
+  double bytes() const { return 2.0 * 4.0 * double(elements()); }
+  std::string shapeString() const;
+};
+
+/// The workloads of the suite: every elementwise op on `eltwiseSize` elements,
+/// then softmax and log_softmax on [4096 x 4096] and [32768 x 512].
+std::vector<Workload> allWorkloads(int64_t eltwiseSize);
+
+/// A runnable kernel bound to its buffers, made once and called many times.
+struct Kernel {
+  std::function<void()> run;
+  /// Seconds spent making it (primitive creation, JIT compilation, ...).
+  double setupSeconds = 0;
+  /// What actually runs, e.g. "eltwise_gelu_erf jit:avx2".
+  std::string note;
+};
+
+/// Wall-clock times of one kernel, in seconds.
+struct Measurement {
+  double min = 0, median = 0, max = 0;
+  /// The very first call, before any warm-up: what a one-shot user pays.
+  double first = 0;
+  int repetitions = 0;
+};
+
+/// Calls `kernel` once (timed as `first`), `warmup` times untimed, then
+/// `reps` times timed.
+Measurement measure(const std::function<void()> &kernel, int warmup, int reps);
+
+/// One implementation on one workload.
+struct Result {
+  std::string workload;
+  /// "memcpy", "stream_copy", "onednn" or "act".
+  std::string impl;
+  std::string shape;
+  double bytes = 0;
+  Measurement time;
+  std::optional<double> flops;
+  double setupSeconds = 0;
+  std::string note;
+  /// Worst max(|y - ref| / max(1, |ref|)) over a sample of the output, against
+  /// act's double-precision reference; unset where not checked.
+  std::optional<double> error;
+
+  /// Bandwidth from the best (minimum) time: contention on a shared machine
+  /// only ever adds time.
+  double gbps() const { return bytes / time.min * 1e-9; }
+  double medianGbps() const { return bytes / time.median * 1e-9; }
+};
+
+/// The worst error (see Result::error) of `out` for `w` over the input `in`,
+/// on a strided sample of elements (elementwise) or rows (row ops); nullopt
+/// for an op the reference here does not know.
+std::optional<double> checkOutput(const Workload &w, const float *in,
+                                  const float *out);
+
+/// One line per workload: copy, oneDNN and act bandwidth and the ratios.
+/// `copy` results (workload "copy") give the copy column.
+void printSummary(llvm::raw_ostream &os, const std::vector<Result> &results);
+/// Every result with its min/median/max/first times.
+void printDetails(llvm::raw_ostream &os, const std::vector<Result> &results);
+/// {"meta": {...}, "rows": [...]}, every number of every result.
+void writeJson(llvm::raw_ostream &os,
+               const std::vector<std::pair<std::string, std::string>> &meta,
+               const std::vector<Result> &results);
+
+} // namespace bench
+} // namespace act
+
+#endif // ACT_BENCH_BENCH_H
