@@ -8,7 +8,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "ACT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".py"]
+config.suffixes = [".mlir", ".py", ".test"]
 config.excludes = ["Unit", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 
 config.test_source_root = os.path.dirname(__file__)
@@ -18,6 +18,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 config.substitutions.append(("%act_src_root", config.act_src_root))
+config.substitutions.append(("%act_obj_root", config.act_obj_root))
 config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 

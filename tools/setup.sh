@@ -57,5 +57,5 @@ if [ ! -f "$build/build.ninja" ]; then
     >/dev/null
 fi
 log "building"
-ninja -C "$build" -j"$(nproc)" all | grep -v '^\[' || true
+ninja -C "$build" -j"$(nproc)" all mlir-doc | grep -v '^\[' || true
 test "${PIPESTATUS[0]}" -eq 0

@@ -84,6 +84,9 @@ struct Result {
   /// Worst max(|y - ref| / max(1, |ref|)) over a sample of the output, against
   /// act's double-precision reference; unset where not checked.
   std::optional<double> error;
+  /// Process CPU time over wall time while measuring: about 1 when the kernel
+  /// runs on one thread, as the suite intends.
+  double cpuPerWall = 0;
 
   /// Bandwidth from the best (minimum) time: contention on a shared machine
   /// only ever adds time.

@@ -1,0 +1,346 @@
+//===- OneDnn.cpp - The peers act-bench measures act against --------------===//
+
+#include "OneDnn.h"
+
+#include "act/Math/Activations.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <immintrin.h>
+#include <memory>
+
+#ifdef ACT_BENCH_HAVE_DNNL
+#include "oneapi/dnnl/dnnl.hpp"
+#endif
+
+using namespace act::bench;
+
+//===----------------------------------------------------------------------===//
+// Copies.
+//===----------------------------------------------------------------------===//
+
+Kernel act::bench::makeMemcpy(const float *in, float *out, int64_t n) {
+  return {[=] { std::memcpy(out, in, n * sizeof(float)); }, 0, "memcpy"};
+}
+
+__attribute__((target("avx512f"))) static void
+streamCopy512(const float *in, float *out, int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_stream_ps(out + i, _mm512_loadu_ps(in + i));
+  for (; i < n; ++i)
+    out[i] = in[i];
+  // Non-temporal stores are weakly ordered: fence so the copy is complete
+  // (and the next timing starts clean) when we return.
+  _mm_sfence();
+}
+
+__attribute__((target("avx"))) static void
+streamCopy256(const float *in, float *out, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_stream_ps(out + i, _mm256_loadu_ps(in + i));
+  for (; i < n; ++i)
+    out[i] = in[i];
+  _mm_sfence();
+}
+
+Kernel act::bench::makeStreamCopy(const float *in, float *out, int64_t n) {
+  if (__builtin_cpu_supports("avx512f"))
+    return {[=] { streamCopy512(in, out, n); }, 0, "_mm512_stream_ps"};
+  return {[=] { streamCopy256(in, out, n); }, 0, "_mm256_stream_ps"};
+}
+
+//===----------------------------------------------------------------------===//
+// oneDNN.
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// An eltwise algorithm with its alpha and beta, plus an optional eltwise
+/// post-op for ops that are one eltwise followed by another (selu, ...).
+struct EltwiseMapping {
+  const char *name;
+  float alpha = 0, beta = 0;
+  const char *postName = nullptr;
+  float postAlpha = 0, postBeta = 0;
+};
+} // namespace
+
+static double attr(const Workload &w, const char *name, double dflt) {
+  for (const auto &[key, value] : w.attrs)
+    if (key == name)
+      return value;
+  return dflt;
+}
+
+/// act op -> oneDNN 2.6 eltwise algorithm (by its dnnl::algorithm name).
+/// oneDNN 2.6 has no step, threshold, tanhshrink, softshrink, hardshrink,
+/// softsign, and no hardsigmoid (3.0) or soft_relu with a beta (3.0).
+static std::optional<EltwiseMapping> mapEltwise(const Workload &w) {
+  namespace math = mlir::act::math;
+  const std::string &op = w.op;
+  auto one = [](const char *name, double alpha = 0,
+                double beta = 0) -> std::optional<EltwiseMapping> {
+    return EltwiseMapping{name, float(alpha), float(beta)};
+  };
+  if (op == "linear")
+    return one("eltwise_linear", attr(w, "alpha", 1), attr(w, "beta", 0));
+  if (op == "sigmoid")
+    return one("eltwise_logistic");
+  // hardsigmoid is 3.0+; 2.6 gets it as linear then a clip post-op.
+  if (op == "hard_sigmoid")
+    return EltwiseMapping{"eltwise_linear",
+                          float(attr(w, "alpha", 1.0 / 6.0)),
+                          float(attr(w, "beta", 0.5)),
+                          "eltwise_clip",
+                          0,
+                          1};
+  if (op == "log_sigmoid")
+    return one("eltwise_logsigmoid");
+  if (op == "tanh")
+    return one("eltwise_tanh");
+  if (op == "hard_tanh")
+    return one("eltwise_clip", attr(w, "min_val", -1), attr(w, "max_val", 1));
+  if (op == "relu")
+    return one("eltwise_relu");
+  if (op == "relu6")
+    return one("eltwise_clip", 0, 6);
+  if (op == "leaky_relu")
+    return one("eltwise_relu", attr(w, "negative_slope", 0.01));
+  // RReLU at inference is a leaky ReLU with the mean slope.
+  if (op == "rrelu")
+    return one("eltwise_relu",
+               (attr(w, "lower", 1.0 / 8.0) + attr(w, "upper", 1.0 / 3.0)) /
+                   2);
+  if (op == "elu")
+    return one("eltwise_elu", attr(w, "alpha", 1));
+  // celu(x, a) = a * elu(x / a, 1): a single elu only for a = 1.
+  if (op == "celu" && attr(w, "alpha", 1) == 1)
+    return one("eltwise_elu", 1);
+  if (op == "selu")
+    return EltwiseMapping{"eltwise_elu", float(math::kSeluAlpha), 0,
+                          "eltwise_linear", float(math::kSeluScale), 0};
+  if (op == "gelu")
+    return one("eltwise_gelu_erf");
+  if (op == "gelu_tanh")
+    return one("eltwise_gelu_tanh");
+  if (op == "silu")
+    return one("eltwise_swish", 1);
+  if (op == "swish")
+    return one("eltwise_swish", attr(w, "beta", 1));
+  if (op == "mish")
+    return one("eltwise_mish");
+  // 2.6's soft_relu is log(1 + exp(x)), linear for large x: softplus with
+  // beta = 1 (act's threshold 20 changes nothing in f32).
+  if (op == "softplus" && attr(w, "beta", 1) == 1)
+    return one("eltwise_soft_relu");
+  if (op == "hardswish")
+    return one("eltwise_hardswish");
+  return std::nullopt;
+}
+
+static std::string describe(const char *name, float alpha, float beta) {
+  std::string s = name;
+  char buf[64];
+  if (alpha != 0 || beta != 0) {
+    std::snprintf(buf, sizeof(buf), " alpha=%g beta=%g", alpha, beta);
+    s += buf;
+  }
+  return s;
+}
+
+std::string act::bench::oneDnnAlgorithm(const Workload &w) {
+#ifdef ACT_BENCH_HAVE_DNNL
+  if (w.op == "softmax")
+    return "softmax_v2 softmax_accurate axis=1";
+  if (w.op == "log_softmax")
+    return "softmax_v2 softmax_log axis=1";
+  if (w.op == "prelu")
+    return "prelu_forward (shared slope)";
+  if (std::optional<EltwiseMapping> m = mapEltwise(w)) {
+    std::string s = describe(m->name, m->alpha, m->beta);
+    if (m->postName)
+      s += " + post-op " + describe(m->postName, m->postAlpha, m->postBeta);
+    return s;
+  }
+#else
+  (void)w;
+#endif
+  return "";
+}
+
+#ifdef ACT_BENCH_HAVE_DNNL
+
+static dnnl::engine &engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+static dnnl::stream &stream() {
+  static dnnl::stream s(engine());
+  return s;
+}
+
+static dnnl::algorithm algorithmNamed(const char *name) {
+  using a = dnnl::algorithm;
+  const std::pair<const char *, a> table[] = {
+      {"eltwise_relu", a::eltwise_relu},
+      {"eltwise_tanh", a::eltwise_tanh},
+      {"eltwise_elu", a::eltwise_elu},
+      {"eltwise_linear", a::eltwise_linear},
+      {"eltwise_soft_relu", a::eltwise_soft_relu},
+      {"eltwise_logistic", a::eltwise_logistic},
+      {"eltwise_gelu_tanh", a::eltwise_gelu_tanh},
+      {"eltwise_gelu_erf", a::eltwise_gelu_erf},
+      {"eltwise_swish", a::eltwise_swish},
+      {"eltwise_clip", a::eltwise_clip},
+      {"eltwise_logsigmoid", a::eltwise_logsigmoid},
+      {"eltwise_mish", a::eltwise_mish},
+      {"eltwise_hardswish", a::eltwise_hardswish},
+  };
+  for (const auto &[n, alg] : table)
+    if (!std::strcmp(n, name))
+      return alg;
+  return a::undef;
+}
+
+static double seconds() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string act::bench::initOneDnn() {
+  // The Debian build threads with OpenMP (libgomp). libgomp reads
+  // OMP_NUM_THREADS when it is loaded, before main, so setting the variable
+  // now only helps runtimes that read it lazily; omp_set_num_threads on this
+  // (the calling) thread is what oneDNN's omp_get_max_threads() sees. Looked
+  // up at run time so act-bench need not link an OpenMP runtime itself.
+  setenv("OMP_NUM_THREADS", "1", 1);
+  auto setThreads =
+      reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  auto getThreads =
+      reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  if (setThreads)
+    setThreads(1);
+  const dnnl_version_t *v = dnnl_version();
+  const char *runtime = DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP   ? "OMP"
+                        : DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_TBB ? "TBB"
+                        : DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_SEQ
+                            ? "sequential"
+                            : "other";
+  const char *isa = "other";
+  using i = dnnl::cpu_isa;
+  const std::pair<i, const char *> isas[] = {
+      {i::sse41, "sse41"},
+      {i::avx, "avx"},
+      {i::avx2, "avx2"},
+      {i::avx2_vnni, "avx2_vnni"},
+      {i::avx512_core, "avx512_core"},
+      {i::avx512_core_vnni, "avx512_core_vnni"},
+      {i::avx512_core_bf16, "avx512_core_bf16"},
+      {i::avx512_core_amx, "avx512_core_amx"},
+  };
+  for (const auto &[value, name] : isas)
+    if (dnnl::get_effective_cpu_isa() == value)
+      isa = name;
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "oneDNN %d.%d.%d (%s, %d thread%s, isa %s)",
+                v->major, v->minor, v->patch, runtime,
+                getThreads ? getThreads() : -1,
+                getThreads && getThreads() == 1 ? "" : "s", isa);
+  return buf;
+}
+
+std::optional<Kernel> act::bench::makeOneDnn(const Workload &w,
+                                             const float *in, float *out,
+                                             std::string *why) {
+  using dnnl::memory;
+  using tag = memory::format_tag;
+  auto fail = [&](std::string reason) -> std::optional<Kernel> {
+    if (why)
+      *why = std::move(reason);
+    return std::nullopt;
+  };
+  double start = seconds();
+  // oneDNN's memory objects do not write through a const pointer; the
+  // primitives only read their source.
+  void *src = const_cast<float *>(in);
+  memory::dims dims(w.shape.begin(), w.shape.end());
+  memory::desc md(dims, memory::data_type::f32,
+                  dims.size() == 1 ? tag::a : tag::ab);
+  dnnl::primitive prim;
+  std::unordered_map<int, memory> args = {
+      {DNNL_ARG_SRC, memory(md, engine(), src)},
+      {DNNL_ARG_DST, memory(md, engine(), out)}};
+  const char *impl = "";
+  auto kind = dnnl::prop_kind::forward_inference;
+
+  if (w.isRowOp()) {
+    auto alg = w.op == "softmax" ? dnnl::algorithm::softmax_accurate
+                                 : dnnl::algorithm::softmax_log;
+    dnnl::softmax_v2_forward::desc d(kind, alg, md, md, 1);
+    dnnl::softmax_v2_forward::primitive_desc pd(d, engine(), true);
+    if (!pd)
+      return fail("no softmax_v2 implementation");
+    impl = pd.impl_info_str();
+    prim = dnnl::softmax_v2_forward(pd);
+  } else if (w.op == "prelu") {
+    // One slope for all elements: a weights tensor of one element that
+    // oneDNN broadcasts.
+    auto slope = std::make_shared<float>(kPreluSlope);
+    memory::desc wmd({1}, memory::data_type::f32, tag::a);
+    dnnl::prelu_forward::desc d(kind, md, wmd);
+    dnnl::prelu_forward::primitive_desc pd(d, engine(), true);
+    if (!pd)
+      return fail("no prelu implementation");
+    impl = pd.impl_info_str();
+    prim = dnnl::prelu_forward(pd);
+    args.emplace(DNNL_ARG_WEIGHTS, memory(wmd, engine(), slope.get()));
+    // Keep the slope alive as long as the kernel.
+    auto execute = [prim, args, slope] {
+      prim.execute(stream(), args);
+      stream().wait();
+    };
+    return Kernel{execute, seconds() - start,
+                  oneDnnAlgorithm(w) + " " + impl};
+  } else {
+    std::optional<EltwiseMapping> m = mapEltwise(w);
+    if (!m)
+      return fail("no oneDNN 2.6 eltwise algorithm");
+    dnnl::eltwise_forward::desc d(kind, algorithmNamed(m->name), md, m->alpha,
+                                  m->beta);
+    dnnl::primitive_attr pattr;
+    if (m->postName) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.0f, algorithmNamed(m->postName), m->postAlpha,
+                         m->postBeta);
+      pattr.set_post_ops(ops);
+    }
+    dnnl::eltwise_forward::primitive_desc pd(d, pattr, engine(), true);
+    if (!pd)
+      return fail(std::string("no implementation of ") + oneDnnAlgorithm(w));
+    impl = pd.impl_info_str();
+    prim = dnnl::eltwise_forward(pd);
+  }
+  auto execute = [prim, args] {
+    prim.execute(stream(), args);
+    stream().wait();
+  };
+  return Kernel{execute, seconds() - start, oneDnnAlgorithm(w) + " " + impl};
+}
+
+#else // !ACT_BENCH_HAVE_DNNL
+
+std::string act::bench::initOneDnn() { return "oneDNN not built in"; }
+
+std::optional<Kernel> act::bench::makeOneDnn(const Workload &, const float *,
+                                             float *, std::string *why) {
+  if (why)
+    *why = "act-bench was built without oneDNN";
+  return std::nullopt;
+}
+
+#endif // ACT_BENCH_HAVE_DNNL

@@ -1,0 +1,229 @@
+//===- act-bench.cpp - act's kernels against copy and oneDNN --------------===//
+//
+// One command: measures copy bandwidth and every workload with every
+// implementation in the same run, prints a per-measurement table and a
+// per-workload summary, and optionally writes JSON. Single thread, f32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Bench.h"
+#include "OneDnn.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Regex.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <memory>
+
+using namespace act::bench;
+namespace cl = llvm::cl;
+
+static cl::opt<int> repetitions("repetitions",
+                                cl::desc("Timed calls per measurement"),
+                                cl::init(10));
+static cl::opt<int> warmup("warmup",
+                           cl::desc("Untimed calls after the first call"),
+                           cl::init(2));
+static cl::opt<std::string> jsonFile("json",
+                                     cl::desc("Write all results as JSON here"),
+                                     cl::value_desc("file"));
+static cl::opt<std::string>
+    filter("filter", cl::desc("Run only workloads whose name matches this"),
+           cl::value_desc("regex"));
+static cl::opt<int64_t>
+    size("size", cl::desc("Elements of the elementwise workloads and copies"),
+         cl::init(16 * 1024 * 1024));
+static cl::opt<bool> list("list", cl::desc("List the workloads and exit"));
+
+namespace {
+/// An implementation under test: makes its kernel for a workload over the
+/// given buffers, or nullopt (setting the reason) if it has none. `name` is
+/// the impl column ("onednn", "act") the summary reads.
+struct Provider {
+  std::string name;
+  std::function<std::optional<Kernel>(const Workload &, const float *in,
+                                      float *out, std::string *why)>
+      make;
+};
+
+/// A buffer of floats, 2 MiB aligned so streaming stores and any vector width
+/// are aligned (and transparent huge pages could back it).
+struct Buffer {
+  std::unique_ptr<float, decltype(&std::free)> data{nullptr, &std::free};
+  explicit Buffer(int64_t n) {
+    size_t align = 2 << 20;
+    size_t bytes = (n * sizeof(float) + align - 1) / align * align;
+    data.reset(static_cast<float *>(std::aligned_alloc(align, bytes)));
+    if (!data)
+      llvm::report_fatal_error("out of memory");
+  }
+  float *get() const { return data.get(); }
+};
+} // namespace
+
+/// The implementations besides the copies, in column order.
+static std::vector<Provider> providers() {
+  return {
+      {"onednn", makeOneDnn},
+      // act's JIT-compiled kernels go here:
+      //   {"act", makeActKernel},
+  };
+}
+
+static double processCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double wallSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/// Runs `kernel` and records it as `impl` on `workload`.
+static Result run(const std::string &workload, const std::string &shape,
+                  double bytes, const std::string &impl, const Kernel &kernel) {
+  Result r;
+  r.workload = workload;
+  r.impl = impl;
+  r.shape = shape;
+  r.bytes = bytes;
+  r.setupSeconds = kernel.setupSeconds;
+  r.note = kernel.note;
+  double cpu = processCpuSeconds(), wall = wallSeconds();
+  r.time = measure(kernel.run, warmup, repetitions);
+  r.cpuPerWall = (processCpuSeconds() - cpu) / (wallSeconds() - wall);
+  llvm::errs() << llvm::format("  %-22s %-12s %9.3f ms  %7.2f GB/s  cpu/wall "
+                               "%.2f\n",
+                               workload.c_str(), impl.c_str(),
+                               r.time.min * 1e3, r.gbps(), r.cpuPerWall);
+  return r;
+}
+
+static std::string cpuModel() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0)
+      return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "act-bench: act's activation kernels against memcpy, streaming copy "
+      "and oneDNN\n");
+  if (size < 1 || repetitions < 1 || warmup < 0) {
+    llvm::errs() << "act-bench: need --size >= 1, --repetitions >= 1 and "
+                    "--warmup >= 0\n";
+    return 1;
+  }
+
+  std::vector<Workload> workloads = allWorkloads(size);
+  if (!filter.empty()) {
+    llvm::Regex re(filter);
+    std::string error;
+    if (!re.isValid(error)) {
+      llvm::errs() << "act-bench: bad --filter: " << error << "\n";
+      return 1;
+    }
+    llvm::erase_if(workloads,
+                   [&](const Workload &w) { return !re.match(w.name); });
+  }
+  if (list) {
+    for (const Workload &w : workloads) {
+      std::string dnnl = oneDnnAlgorithm(w);
+      llvm::outs() << llvm::format("%-22s %-12s %s\n", w.name.c_str(),
+                                   w.shapeString().c_str(),
+                                   dnnl.empty() ? "-" : dnnl.c_str());
+    }
+    return 0;
+  }
+
+  // Before anything else touches oneDNN (or its OpenMP runtime).
+  std::string dnnlInfo = initOneDnn();
+
+  // All buffers once, touched up front and reused by every kernel: first
+  // touch of a page costs far more than any kernel's pass over it here.
+  int64_t capacity = size;
+  for (const Workload &w : workloads)
+    capacity = std::max(capacity, w.elements());
+  Buffer in(capacity), out(capacity);
+  // Deterministic values in [-10, 10): both sides of every kink, the tails
+  // of the smooth ops, and rows that softmax has to rescale.
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  for (int64_t i = 0; i < capacity; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    in.get()[i] = float(int32_t(state >> 32)) * (10.0f / 2147483648.0f);
+  }
+  std::fill(out.get(), out.get() + capacity, 0.0f);
+
+  llvm::outs() << "act-bench: " << cpuModel() << "; " << dnnlInfo << "; "
+               << repetitions << " repetitions after 1 + " << warmup
+               << " warm-up calls\n";
+
+  std::vector<Result> results;
+  llvm::errs() << "measuring (min time):\n";
+  std::string copyShape = std::to_string(size);
+  results.push_back(run("copy", copyShape, 2.0 * 4.0 * size, "memcpy",
+                        makeMemcpy(in.get(), out.get(), size)));
+  results.push_back(run("copy", copyShape, 2.0 * 4.0 * size, "stream_copy",
+                        makeStreamCopy(in.get(), out.get(), size)));
+
+  std::vector<std::string> unsupported;
+  for (const Workload &w : workloads) {
+    for (const Provider &p : providers()) {
+      // NaN in the output first, so a kernel that writes nothing (or only
+      // part) fails the check instead of inheriting the last one's result.
+      std::fill(out.get(), out.get() + w.elements(), NAN);
+      std::string why;
+      std::optional<Kernel> kernel = p.make(w, in.get(), out.get(), &why);
+      if (!kernel) {
+        unsupported.push_back(w.name + " (" + p.name + "): " + why);
+        continue;
+      }
+      Result r = run(w.name, w.shapeString(), w.bytes(), p.name, *kernel);
+      r.error = checkOutput(w, in.get(), out.get());
+      results.push_back(r);
+    }
+  }
+
+  llvm::outs() << "\n";
+  printDetails(llvm::outs(), results);
+  llvm::outs() << "\n";
+  printSummary(llvm::outs(), results);
+  if (!unsupported.empty()) {
+    llvm::outs() << "\nunsupported:\n";
+    for (const std::string &u : unsupported)
+      llvm::outs() << "  " << u << "\n";
+  }
+
+  if (!jsonFile.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(jsonFile, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      llvm::errs() << "act-bench: cannot write " << jsonFile << ": "
+                   << ec.message() << "\n";
+      return 1;
+    }
+    writeJson(os,
+              {{"cpu", cpuModel()},
+               {"onednn", dnnlInfo},
+               {"repetitions", std::to_string(repetitions)},
+               {"warmup", std::to_string(warmup)},
+               {"eltwise_size", std::to_string(size)},
+               {"gbps", "(input + output bytes) / min time"}},
+              results);
+  }
+  return 0;
+}

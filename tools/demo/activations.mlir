@@ -1,0 +1,29 @@
+// A transformer FFN's activations and an attention softmax, in act.
+func.func @ffn_activations(%h: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  // torch.nn.GELU(approximate="tanh")
+  %g = act.gelu %h approximate = tanh : tensor<8x64xf32>
+  // A ReLU of a ReLU is a ReLU: canonicalization removes one.
+  %r = act.relu %g : tensor<8x64xf32>
+  %rr = act.relu %r : tensor<8x64xf32>
+  // alpha = 1, beta = 0 is the identity.
+  %id = act.linear %rr {alpha = 1.0 : f64, beta = 0.0 : f64} : tensor<8x64xf32>
+  return %id : tensor<8x64xf32>
+}
+
+func.func @attention_scores(%s: tensor<4x16x16xf32>) -> tensor<4x16x16xf32> {
+  %p = act.softmax %s {dim = -1 : i64} : tensor<4x16x16xf32>
+  return %p : tensor<4x16x16xf32>
+}
+
+// SwiGLU-style gate: GLU halves the last dimension.
+func.func @gate(%x: tensor<8x128xbf16>) -> tensor<8x64xbf16> {
+  %y = act.glu %x : tensor<8x128xbf16> -> tensor<8x64xbf16>
+  return %y : tensor<8x64xbf16>
+}
+
+// Constants fold through the double-precision reference, rounded to f32.
+func.func @folded() -> tensor<4xf32> {
+  %c = arith.constant dense<[-2.0, -0.5, 0.5, 2.0]> : tensor<4xf32>
+  %y = act.mish %c : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
