@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Register everything act provides -------------*- C++ -*-===//
 
 #include "act/InitAll.h"
+#include "act/Conversion/Passes.h"
 #include "act/Dialect/Act/IR/ActDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -9,4 +10,4 @@ void mlir::act::registerAllDialects(DialectRegistry &registry) {
   registry.insert<act::ActDialect, arith::ArithDialect>();
 }
 
-void mlir::act::registerAllPasses() {}
+void mlir::act::registerAllPasses() { registerActConversionPasses(); }

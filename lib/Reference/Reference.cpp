@@ -77,7 +77,7 @@ void softminBackward(const double *y, const double *dy, double *dx,
 
 void glu(const double *x, double *y, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
-    y[i] = x[i] * math::sigmoid(x[n + i]);
+    y[i] = math::glu(x[i], x[n + i]);
 }
 
 void gluBackward(const double *x, const double *dy, double *dx, int64_t n) {

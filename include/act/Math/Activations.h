@@ -220,6 +220,12 @@ T softplus(T x, double beta, double threshold) {
   return select(bx > threshold, x, beta == 1.0 ? soft : soft * (1.0 / beta));
 }
 
+/// GLU on the halves a, b of a dimension.
+template <typename T>
+T glu(T a, T b) {
+  return a * sigmoid(b);
+}
+
 template <typename T>
 T mish(T x) {
   return x * tanh(log1p(exp(x)));

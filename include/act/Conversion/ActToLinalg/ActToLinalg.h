@@ -1,0 +1,18 @@
+//===- ActToLinalg.h - Expand act ops into linalg -----------------*- C++ -*-===//
+
+#ifndef ACT_CONVERSION_ACTTOLINALG_ACTTOLINALG_H
+#define ACT_CONVERSION_ACTTOLINALG_ACTTOLINALG_H
+
+namespace mlir {
+class RewritePatternSet;
+
+namespace act {
+
+/// Patterns that rewrite every act op into linalg, tensor, arith and math
+/// ops (see the convert-act-to-linalg pass).
+void populateActToLinalgPatterns(RewritePatternSet &patterns);
+
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_CONVERSION_ACTTOLINALG_ACTTOLINALG_H

@@ -1,0 +1,112 @@
+//===- MathEmitter.h - Activation math that emits IR --------------*- C++ -*-===//
+//
+// A value type for act/Math/Activations.h whose operators build arith and
+// math ops, so the lowering instantiates the very formulas that constant
+// folding and the reference evaluate in double:
+//
+//   math::IRValue x(builder, input);
+//   Value y = math::gelu(x, /*tanhApproximation=*/false).value();
+//
+// Values are scalars or vectors of one float type; constants are splats of
+// that type (a double rounded to the element type). Transcendentals become
+// math ops (math.exp, math.erfc, ...), which act-expand-math later replaces
+// with act's own branch-free approximations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_DIALECT_ACT_TRANSFORMS_MATHEMITTER_H
+#define ACT_DIALECT_ACT_TRANSFORMS_MATHEMITTER_H
+
+#include "act/Math/Activations.h"
+
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Value.h"
+
+namespace mlir {
+namespace act {
+namespace math {
+
+/// A float scalar or vector value under construction.
+class IRValue {
+public:
+  IRValue(ImplicitLocOpBuilder &builder, Value value)
+      : builder(&builder), v(value) {}
+
+  Value value() const { return v; }
+  Type getType() const { return v.getType(); }
+  ImplicitLocOpBuilder &getBuilder() const { return *builder; }
+
+  /// A splat constant of this value's type.
+  IRValue constant(double c) const;
+  /// A new value of the same builder.
+  IRValue wrap(Value value) const { return IRValue(*builder, value); }
+
+private:
+  ImplicitLocOpBuilder *builder;
+  Value v;
+};
+
+/// An i1 (or vector of i1) condition under construction.
+class IRCond {
+public:
+  IRCond(ImplicitLocOpBuilder &builder, Value value)
+      : builder(&builder), v(value) {}
+  Value value() const { return v; }
+  ImplicitLocOpBuilder &getBuilder() const { return *builder; }
+
+private:
+  ImplicitLocOpBuilder *builder;
+  Value v;
+};
+
+IRValue operator+(IRValue a, IRValue b);
+IRValue operator-(IRValue a, IRValue b);
+IRValue operator*(IRValue a, IRValue b);
+IRValue operator/(IRValue a, IRValue b);
+IRValue operator-(IRValue a);
+
+inline IRValue operator+(IRValue a, double b) { return a + a.constant(b); }
+inline IRValue operator+(double a, IRValue b) { return b.constant(a) + b; }
+inline IRValue operator-(IRValue a, double b) { return a - a.constant(b); }
+inline IRValue operator-(double a, IRValue b) { return b.constant(a) - b; }
+inline IRValue operator*(IRValue a, double b) { return a * a.constant(b); }
+inline IRValue operator*(double a, IRValue b) { return b.constant(a) * b; }
+inline IRValue operator/(IRValue a, double b) { return a / a.constant(b); }
+inline IRValue operator/(double a, IRValue b) { return b.constant(a) / b; }
+
+/// Ordered comparisons (false on NaN), and != unordered (true on NaN).
+IRCond operator<(IRValue a, IRValue b);
+IRCond operator<=(IRValue a, IRValue b);
+IRCond operator>(IRValue a, IRValue b);
+IRCond operator>=(IRValue a, IRValue b);
+IRCond operator==(IRValue a, IRValue b);
+IRCond operator!=(IRValue a, IRValue b);
+inline IRCond operator<(IRValue a, double b) { return a < a.constant(b); }
+inline IRCond operator<=(IRValue a, double b) { return a <= a.constant(b); }
+inline IRCond operator>(IRValue a, double b) { return a > a.constant(b); }
+inline IRCond operator>=(IRValue a, double b) { return a >= a.constant(b); }
+inline IRCond operator==(IRValue a, double b) { return a == a.constant(b); }
+inline IRCond operator!=(IRValue a, double b) { return a != a.constant(b); }
+IRCond operator&&(IRCond a, IRCond b);
+IRCond operator||(IRCond a, IRCond b);
+IRCond operator!(IRCond a);
+
+IRValue select(IRCond cond, IRValue a, IRValue b);
+inline IRValue splatLike(IRValue like, double c) { return like.constant(c); }
+
+// The transcendental primitives of Activations.h, as math ops.
+IRValue exp(IRValue x);
+IRValue expm1(IRValue x);
+IRValue log1p(IRValue x);
+IRValue tanh(IRValue x);
+IRValue erfc(IRValue x);
+IRValue log(IRValue x);
+IRValue abs(IRValue x);
+/// NaN-propagating maximum (arith.maximumf), for reductions.
+IRValue maximum(IRValue a, IRValue b);
+
+} // namespace math
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_DIALECT_ACT_TRANSFORMS_MATHEMITTER_H

@@ -1,0 +1,392 @@
+//===- ActToLinalg.cpp - Expand act ops into linalg ---------------*- C++ -*-===//
+
+#include "act/Conversion/ActToLinalg/ActToLinalg.h"
+#include "act/Conversion/Passes.h"
+#include "act/Dialect/Act/IR/ActOps.h"
+#include "act/Dialect/Act/Transforms/MathEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <type_traits>
+
+namespace mlir::act {
+#define GEN_PASS_DEF_CONVERTACTTOLINALGPASS
+#include "act/Conversion/Passes.h.inc"
+} // namespace mlir::act
+
+using namespace mlir;
+using namespace mlir::act;
+using act::math::IRValue;
+
+//===----------------------------------------------------------------------===//
+// Helpers.
+//===----------------------------------------------------------------------===//
+
+/// The type the math is done in: f16 and bf16 widen to f32 (as PyTorch does
+/// on CPU); f32 and f64 stay.
+static Type computeElementType(Type elementType) {
+  if (elementType.isF16() || elementType.isBF16())
+    return Float32Type::get(elementType.getContext());
+  return elementType;
+}
+
+using ScalarFn = llvm::function_ref<IRValue(ArrayRef<IRValue>)>;
+
+/// Applies `fn` to scalar or vector `args` of one float type, widening
+/// f16/bf16 to f32 around it.
+static Value emitElementwise(ImplicitLocOpBuilder &b, ValueRange args,
+                             ScalarFn fn) {
+  Type type = args.front().getType();
+  Type elementType = getElementTypeOrSelf(type);
+  Type computeType = computeElementType(elementType);
+  if (auto vector = dyn_cast<VectorType>(type))
+    computeType = vector.clone(computeType);
+  SmallVector<IRValue> wrapped;
+  for (Value arg : args) {
+    if (arg.getType() != computeType)
+      arg = arith::ExtFOp::create(b, computeType, arg);
+    wrapped.push_back(IRValue(b, arg));
+  }
+  Value result = fn(wrapped).value();
+  if (result.getType() != type)
+    result = arith::TruncFOp::create(b, type, result);
+  return result;
+}
+
+/// An empty tensor shaped like `like` (dynamic sizes included), of
+/// `elementType`.
+static Value emptyLike(ImplicitLocOpBuilder &b, Value like, Type elementType) {
+  return tensor::EmptyOp::create(
+      b, tensor::getMixedSizes(b, b.getLoc(), like), elementType);
+}
+
+/// A `linalg.generic` over the shape of `init` with all-parallel loops, whose
+/// body applies `fn` to the inputs' elements.
+static Value buildParallelGeneric(ImplicitLocOpBuilder &b, ValueRange inputs,
+                                  ArrayRef<AffineMap> inputMaps, Value init,
+                                  ScalarFn fn) {
+  auto initType = cast<RankedTensorType>(init.getType());
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(initType.getRank()));
+  SmallVector<utils::IteratorType> iterators(initType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, TypeRange{initType}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder body(loc, nested);
+        Value result = emitElementwise(body, args.drop_back(), fn);
+        linalg::YieldOp::create(body, result);
+      });
+  return generic.getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise activations.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Any act op with `forward(T x)` (see Act_UnaryOp).
+template <typename OpT>
+struct UnaryActivationLowering : OpRewritePattern<OpT> {
+  using OpRewritePattern<OpT>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpT op,
+                                PatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    auto fn = [&](ArrayRef<IRValue> args) { return op.forward(args[0]); };
+    Value input = op.getInput();
+    Value result;
+    if (auto tensor = dyn_cast<RankedTensorType>(input.getType())) {
+      Value init = emptyLike(b, input, tensor.getElementType());
+      result = buildParallelGeneric(
+          b, input, b.getMultiDimIdentityMap(tensor.getRank()), init, fn);
+    } else {
+      result = emitElementwise(b, input, fn);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct PReluLowering : OpRewritePattern<PReluOp> {
+  using Base::Base;
+
+  LogicalResult matchAndRewrite(PReluOp op,
+                                PatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    auto fn = [](ArrayRef<IRValue> args) {
+      return PReluOp::forward(args[0], args[1]);
+    };
+    auto tensor = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!tensor) {
+      if (isa<VectorType>(op.getInput().getType()))
+        return rewriter.notifyMatchFailure(op, "vector prelu");
+      rewriter.replaceOp(op, emitElementwise(b, {op.getInput(), op.getSlope()},
+                                             fn));
+      return success();
+    }
+    int64_t rank = tensor.getRank();
+    // The slope is indexed by the channel (dim 1) or by nothing (shared).
+    AffineExpr slopeIndex = op.getChannelDim() < 0
+                                ? b.getAffineConstantExpr(0)
+                                : b.getAffineDimExpr(op.getChannelDim());
+    AffineMap maps[] = {b.getMultiDimIdentityMap(rank),
+                        AffineMap::get(rank, 0, slopeIndex)};
+    Value init = emptyLike(b, op.getInput(), tensor.getElementType());
+    rewriter.replaceOp(op, buildParallelGeneric(b, {op.getInput(), op.getSlope()},
+                                                maps, init, fn));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Ops along a dimension.
+//===----------------------------------------------------------------------===//
+
+/// Maps and iterators of a reduction of a rank-`rank` tensor along `dim`.
+struct Reduction {
+  AffineMap full, reduced;
+  SmallVector<utils::IteratorType> iterators;
+};
+
+static Reduction getReduction(OpBuilder &b, int64_t rank, int64_t dim) {
+  Reduction r;
+  r.full = b.getMultiDimIdentityMap(rank);
+  r.reduced = r.full.dropResult(dim);
+  r.iterators.assign(rank, utils::IteratorType::parallel);
+  r.iterators[dim] = utils::IteratorType::reduction;
+  return r;
+}
+
+/// `input` reduced along `dim` by `combine`, starting from `initValue`; the
+/// result has element type `elementType`.
+static Value buildReduction(ImplicitLocOpBuilder &b, ValueRange inputs,
+                            ArrayRef<AffineMap> inputMaps, Value shapeSource,
+                            int64_t dim, Type elementType, double initValue,
+                            ScalarFn combine) {
+  auto sourceType = cast<RankedTensorType>(shapeSource.getType());
+  Reduction r = getReduction(b, sourceType.getRank(), dim);
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(b, b.getLoc(), shapeSource);
+  sizes.erase(sizes.begin() + dim);
+  Value init = tensor::EmptyOp::create(b, sizes, elementType);
+  Value initScalar = arith::ConstantOp::create(
+      b, b.getFloatAttr(elementType, initValue));
+  init = linalg::FillOp::create(b, initScalar, init).getResult(0);
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(r.reduced);
+  auto generic = linalg::GenericOp::create(
+      b, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      r.iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder body(loc, nested);
+        SmallVector<Value> operands(args.drop_back());
+        for (Value &v : operands)
+          if (v.getType() != elementType)
+            v = arith::ExtFOp::create(body, elementType, v);
+        operands.push_back(args.back());
+        SmallVector<IRValue> wrapped;
+        for (Value v : operands)
+          wrapped.push_back(IRValue(body, v));
+        linalg::YieldOp::create(body, combine(wrapped).value());
+      });
+  return generic.getResult(0);
+}
+
+/// softmax, log_softmax and softmin (softmax of -x) along `dim`:
+///   m = max(s x), sum = sum(exp(s x - m)),
+///   softmax = exp(s x - m) / sum, log_softmax = s x - m - log(sum).
+template <typename OpT>
+struct SoftmaxLowering : OpRewritePattern<OpT> {
+  using OpRewritePattern<OpT>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpT op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
+    constexpr bool isLog = std::is_same_v<OpT, LogSoftmaxOp>;
+    constexpr double sign = std::is_same_v<OpT, SoftminOp> ? -1.0 : 1.0;
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    Value x = op.getInput();
+    int64_t dim = op.getNormalizedDim();
+    Type accType = computeElementType(type.getElementType());
+    Reduction r = getReduction(b, type.getRank(), dim);
+    auto signed_ = [&](IRValue v) { return sign < 0 ? -v : v; };
+
+    Value max = buildReduction(
+        b, x, r.full, x, dim, accType,
+        -std::numeric_limits<double>::infinity(),
+        [&](ArrayRef<IRValue> a) { return act::math::maximum(signed_(a[0]), a[1]); });
+    Value sum = buildReduction(
+        b, {x, max}, {r.full, r.reduced}, x, dim, accType, 0.0,
+        [&](ArrayRef<IRValue> a) {
+          return a[2] + act::math::exp(signed_(a[0]) - a[1]);
+        });
+    Value init = emptyLike(b, x, type.getElementType());
+    Value result;
+    if (isLog) {
+      result = buildParallelGeneric(
+          b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
+          [&](ArrayRef<IRValue> a) {
+            return signed_(a[0]) - a[1] - act::math::log(a[2]);
+          });
+    } else {
+      result = buildParallelGeneric(
+          b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
+          [&](ArrayRef<IRValue> a) {
+            return act::math::exp(signed_(a[0]) - a[1]) / a[2];
+          });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct GluLowering : OpRewritePattern<GluOp> {
+  using Base::Base;
+
+  LogicalResult matchAndRewrite(GluOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    int64_t dim = op.getNormalizedDim();
+    Value x = op.getInput();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, b.getLoc(), x);
+    // Half the size along dim (a constant unless the size is dynamic).
+    OpFoldResult half;
+    if (type.isDynamicDim(dim)) {
+      Value two = arith::ConstantIndexOp::create(b, 2);
+      half = arith::DivUIOp::create(b, cast<Value>(sizes[dim]), two).getResult();
+    } else {
+      half = b.getIndexAttr(type.getDimSize(dim) / 2);
+    }
+    sizes[dim] = half;
+    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+    Value a = tensor::ExtractSliceOp::create(b, x, offsets, sizes, strides);
+    offsets[dim] = half;
+    Value gate = tensor::ExtractSliceOp::create(b, x, offsets, sizes, strides);
+    Value init = tensor::EmptyOp::create(b, sizes, type.getElementType());
+    AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+    Value result = buildParallelGeneric(
+        b, {a, gate}, {id, id}, init,
+        [](ArrayRef<IRValue> v) { return act::math::glu(v[0], v[1]); });
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(b, op.getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct MaxoutLowering : OpRewritePattern<MaxoutOp> {
+  using Base::Base;
+
+  LogicalResult matchAndRewrite(MaxoutOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
+    int64_t dim = op.getNormalizedDim();
+    int64_t groups = op.getGroups();
+    if (type.isDynamicDim(dim))
+      return op.emitOpError("lowering needs a static size along dim ") << dim;
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    // [.., n * groups, ..] -> [.., n, groups, ..], then max over `groups`.
+    SmallVector<int64_t> shape(type.getShape());
+    shape[dim] /= groups;
+    shape.insert(shape.begin() + dim + 1, groups);
+    SmallVector<ReassociationIndices> reassociation;
+    for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+      if (d < dim)
+        reassociation.push_back({d});
+      else if (d == dim)
+        reassociation.push_back({d, d + 1});
+      else
+        reassociation.push_back({d + 1});
+    }
+    SmallVector<OpFoldResult> outputShape =
+        tensor::getMixedSizes(b, b.getLoc(), op.getInput());
+    outputShape[dim] = b.getIndexAttr(shape[dim]);
+    outputShape.insert(outputShape.begin() + dim + 1, b.getIndexAttr(groups));
+    auto expandedType = RankedTensorType::get(shape, type.getElementType());
+    Value expanded = tensor::ExpandShapeOp::create(
+        b, expandedType, op.getInput(), reassociation, outputShape);
+    Reduction r = getReduction(b, expandedType.getRank(), dim + 1);
+    Value result = buildReduction(
+        b, expanded, r.full, expanded, dim + 1, type.getElementType(),
+        -std::numeric_limits<double>::infinity(),
+        [](ArrayRef<IRValue> a) { return act::math::maximum(a[0], a[1]); });
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(b, op.getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Registration.
+//===----------------------------------------------------------------------===//
+
+/// Whether OpT is an elementwise activation with `forward(T x)`.
+template <typename OpT, typename = void>
+struct IsUnaryActivation : std::false_type {};
+template <typename OpT>
+struct IsUnaryActivation<OpT, std::void_t<decltype(std::declval<OpT &>()
+                                                       .template forward<double>(
+                                                           0.0))>>
+    : std::true_type {};
+
+template <typename... OpTs>
+void addUnaryActivationPatterns(RewritePatternSet &patterns) {
+  auto add = [&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    if constexpr (IsUnaryActivation<OpT>::value)
+      patterns.add<UnaryActivationLowering<OpT>>(patterns.getContext());
+  };
+  (add(static_cast<OpTs *>(nullptr)), ...);
+}
+
+struct ConvertActToLinalgPass final
+    : act::impl::ConvertActToLinalgPassBase<ConvertActToLinalgPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateActToLinalgPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    // Whatever is left could not be lowered; say which and why not.
+    WalkResult result = getOperation()->walk([](Operation *op) {
+      if (!isa<ActDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitOpError("cannot be lowered on ")
+          << op->getOperand(0).getType()
+          << " (supported: ranked tensors; elementwise ops also on scalars "
+             "and vectors)";
+      return WalkResult::interrupt();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::act::populateActToLinalgPatterns(RewritePatternSet &patterns) {
+  addUnaryActivationPatterns<
+#define GET_OP_LIST
+#include "act/Dialect/Act/IR/ActOps.cpp.inc"
+      >(patterns);
+  patterns.add<PReluLowering, SoftmaxLowering<SoftmaxOp>,
+               SoftmaxLowering<LogSoftmaxOp>, SoftmaxLowering<SoftminOp>,
+               GluLowering, MaxoutLowering>(patterns.getContext());
+}
