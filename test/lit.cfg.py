@@ -23,10 +23,9 @@ config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 
 # Python tests compare against independent references (mpmath, PyTorch)
-# installed in the project's virtual environment by tools/setup.sh.
-if os.path.exists(config.python_venv):
-    config.available_features.add("python-venv")
-config.substitutions.append(("%python", config.python_venv))
+# installed in the project's virtual environment by tools/setup.sh. (Not
+# %python: lit's default substitutions already define that one.)
+config.substitutions.append(("%act_python", config.python_venv))
 
 tool_dirs = [config.act_tools_dir, config.llvm_tools_dir]
 tools = [

@@ -118,8 +118,9 @@ T tanhShrink(T x) {
   return x - tanh(x);
 }
 
-/// x - lambd above lambd, x + lambd below -lambd, else x * 0 (PyTorch keeps
-/// the sign of zero there and propagates NaN).
+/// x - lambd above lambd, x + lambd below -lambd, else x * 0 (which
+/// propagates NaN and keeps the sign of zero, as PyTorch's scalar kernel; its
+/// vector kernel gives +0).
 template <typename T>
 T softShrink(T x, double lambd) {
   return select(x > lambd, x - lambd,
@@ -181,11 +182,11 @@ T selu(T x) {
 }
 
 /// x * Phi(x) with Phi(x) = erfc(-x / sqrt(2)) / 2, which stays accurate in
-/// the negative tail where 1 + erf(x / sqrt(2)) cancels. Adding +0 turns -0
-/// into +0, PyTorch's gelu(-0).
+/// the negative tail where 1 + erf(x / sqrt(2)) cancels. gelu(-0) = -0, as
+/// PyTorch's f64/f16/bf16 kernels (its f32 kernel happens to give +0).
 template <typename T>
 T geluErf(T x) {
-  return x * 0.5 * erfc(x * -kSqrtHalf) + 0.0;
+  return x * 0.5 * erfc(x * -kSqrtHalf);
 }
 
 /// 0.5 x (1 + tanh(u)) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3);
@@ -238,9 +239,9 @@ T hardswish(T x) {
 }
 
 //===----------------------------------------------------------------------===//
-// Derivatives d(activation)/dx, at x. (Where PyTorch defines the gradient at
-// a kink, these take PyTorch's choice: relu'(0) = 0, hardtanh' = 0 at the
-// bounds, hardswish'(3) = 1.5.)
+// Derivatives d(activation)/dx, at x. (At a kink these take PyTorch's
+// autograd choice: relu'(0) = 0, hardtanh' = 0 at the bounds, hardswish' = 0
+// at -3 and 1 at 3.)
 //===----------------------------------------------------------------------===//
 
 template <typename T>
@@ -403,10 +404,12 @@ T mishDerivative(T x) {
   return t + x * sigmoid(x) * (1.0 - t * t);
 }
 
+/// 0 up to -3, 1 from 3 on (PyTorch's choice at both kinks), x/3 + 1/2
+/// between.
 template <typename T>
 T hardswishDerivative(T x) {
-  return select(x < -3.0, splatLike(x, 0.0),
-                select(x <= 3.0, x * (1.0 / 3.0) + 0.5, splatLike(x, 1.0)));
+  return select(x <= -3.0, splatLike(x, 0.0),
+                select(x < 3.0, x * (1.0 / 3.0) + 0.5, splatLike(x, 1.0)));
 }
 
 } // namespace math

@@ -35,7 +35,7 @@ func.func @fold_splat() -> (tensor<2x3xf32>, tensor<2x3xf32>) {
 // Special values: NaN, +-Inf, -0, a denormal, then ordinary values.
 // CHECK-LABEL: func @fold_special_values
 // CHECK: arith.constant dense<[0x{{[7F]}}FC00000, 0x7F800000, 0.000000e+00, -0.000000e+00, 1.401300e-45, 0.000000e+00, 3.000000e+00, 3.000000e+01]> : tensor<8xf32>
-// CHECK: arith.constant dense<[0x{{[7F]}}FC00000, 0x7F800000, 0x{{[7F]}}FC00000, 0.000000e+00, 0.000000e+00, -0.0155241629, 2.99595022, 3.000000e+01]> : tensor<8xf32>
+// CHECK: arith.constant dense<[0x{{[7F]}}FC00000, 0x7F800000, 0x{{[7F]}}FC00000, -0.000000e+00, 0.000000e+00, -0.0155241629, 2.99595022, 3.000000e+01]> : tensor<8xf32>
 // CHECK: arith.constant dense<[0x{{[7F]}}FC00000, 0x7F800000, 0x{{[7F]}}FC00000, -0.000000e+00, 0.000000e+00, -0.189645454, 2.85772228, 3.000000e+01]> : tensor<8xf32>
 // CHECK: arith.constant dense<[0x{{[7F]}}FC00000, 0x{{[7F]}}FC00000, 0x{{[7F]}}FC00000, -0.000000e+00, 1.401300e-45, -0.714285731, 7.500000e-01, 0.967741906]> : tensor<8xf32>
 // CHECK: arith.constant dense<[0.000000e+00, 1.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00]> : tensor<8xf32>
