@@ -20,8 +20,7 @@
 #
 # KNOWN_DEVIATIONS lists where act knowingly differs from PyTorch.
 #
-# REQUIRES: python-venv
-# RUN: %python %s act-opt
+# RUN: %act_python %s act-opt
 #
 # By hand: fold-vs-torch.py path/to/act-opt [--table] [--notes]
 #   --table  prints act's and torch's f32 results on the special values
@@ -244,11 +243,11 @@ PRELU_SLOPES = [([0.25, -1.5, 0.0], ALL), ([0.25], F32)]
 # (x, act's result, torch's result), reason). A difference matching one is
 # reported but is not a failure.
 KNOWN_DEVIATIONS = [
-    ("gelu", ("f64", "f16", "bf16"),
+    ("gelu", ("f32",),
      lambda x, a, t: a == 0 and t == 0 and x <= 0,
-     "act.gelu gives +0 for x = -0 and for x < 0 that underflows to zero, as "
-     "torch's float32 kernel does; its float64/float16/bfloat16 kernels give "
-     "-0"),
+     "act.gelu gives -0 for x = -0 and for x < 0 that underflows to zero, as "
+     "torch's float64/float16/bfloat16 kernels do; its float32 kernel gives "
+     "+0"),
 ]
 
 #===------------------------------------------------------------------------===#
@@ -341,7 +340,8 @@ class Case:
     def func(self, index):
         t = self.type
         lines = ["func.func @case%d() -> %s {" % (index, t),
-                 "  %%x = arith.constant dense<%s> : %s" % (hex_attr(self.x), t)]
+                 "  %%x = arith.constant dense<%s> : %s" %
+                 (hex_attr(self.x), t)]
         if self.slope is None:
             lines.append("  %%y = %s" % self.op.format(x="%x", t=t))
         else:
@@ -473,8 +473,8 @@ def compare(case, got):
             continue
         e = case.exact_at(i, x)
         if e is not None and math.isfinite(e) and (
-                ulps(g, e, case.dtype) <= tol or
-                case.dtype_name == "f64" and abs(g - e) <= F64_RELATIVE * abs(e)):
+                ulps(g, e, case.dtype) <= tol or case.dtype_name == "f64" and
+                abs(g - e) <= F64_RELATIVE * abs(e)):
             continue
         fails.append(msg(i, "%s ulp from torch in f64%s" % (
             ulps(g, w, case.dtype) if math.isfinite(w) else "inf",
