@@ -39,8 +39,8 @@ std::vector<Workload> act::bench::allWorkloads(int64_t eltwiseSize) {
   // Defaults everywhere except where the default is no work (linear is the
   // identity), would repeat another row (swish's beta = 1 is silu), or where
   // the op has no default (threshold).
-  const std::vector<std::pair<std::string, std::vector<std::pair<std::string,
-                                                                 double>>>>
+  const std::vector<
+      std::pair<std::string, std::vector<std::pair<std::string, double>>>>
       eltwise = {
           {"step", {}},
           {"threshold", {{"threshold", 0.1}, {"value", 20.0}}},
@@ -74,8 +74,8 @@ std::vector<Workload> act::bench::allWorkloads(int64_t eltwiseSize) {
   for (const auto &[op, attrs] : eltwise)
     workloads.push_back({op, op, {eltwiseSize}, attrs});
   for (const char *op : {"softmax", "log_softmax"})
-    for (std::vector<int64_t> shape : {std::vector<int64_t>{4096, 4096},
-                                       std::vector<int64_t>{32768, 512}}) {
+    for (std::vector<int64_t> shape :
+         {std::vector<int64_t>{4096, 4096}, std::vector<int64_t>{32768, 512}}) {
       Workload w{"", op, shape, {}};
       w.name = std::string(op) + "/" + w.shapeString();
       workloads.push_back(w);
@@ -93,8 +93,8 @@ static double now() {
       .count();
 }
 
-Measurement act::bench::measure(const std::function<void()> &kernel,
-                                int warmup, int reps) {
+Measurement act::bench::measure(const std::function<void()> &kernel, int warmup,
+                                int reps) {
   Measurement m;
   double start = now();
   kernel();
@@ -217,17 +217,19 @@ static std::function<double(double)> reference(const Workload &w) {
 
 /// |y - ref| relative to |ref|, but absolute below `floor`, so that values
 /// near 0 (where f32 has no relative accuracy to offer) do not dominate.
+/// Capped at kWrongOutput, which also marks NaN or Inf where ref has none
+/// (e.g. an output left unwritten).
 static double errorOf(double y, double ref, double floor) {
   if (std::isnan(ref) || std::isnan(y))
-    return std::isnan(ref) && std::isnan(y) ? 0 : INFINITY;
+    return std::isnan(ref) && std::isnan(y) ? 0 : kWrongOutput;
   if (y == ref)
     return 0;
-  return std::fabs(y - ref) / std::max(std::fabs(ref), floor);
+  double e = std::fabs(y - ref) / std::max(std::fabs(ref), floor);
+  return std::isnan(e) ? kWrongOutput : std::min(e, kWrongOutput);
 }
 
-std::optional<double> act::bench::checkOutput(const Workload &w,
-                                              const float *in,
-                                              const float *out) {
+std::optional<double>
+act::bench::checkOutput(const Workload &w, const float *in, const float *out) {
   double worst = 0;
   if (w.isRowOp()) {
     int64_t rows = w.shape[0], cols = w.shape[1];
@@ -308,31 +310,30 @@ static const Result *find(const std::vector<Result> &results,
 }
 
 void act::bench::printSummary(llvm::raw_ostream &os,
+                              const std::vector<Workload> &workloads,
                               const std::vector<Result> &results) {
-  double copy = NAN;
   for (const Result &r : results)
-    if (r.workload == "copy") {
+    if (r.workload == "copy")
       os << llvm::format("copy %-12s %7.2f GB/s (median %.2f) on %s floats\n",
                          r.impl.c_str(), r.gbps(), r.medianGbps(),
                          r.shape.c_str());
-      copy = std::isnan(copy) ? r.gbps() : std::max(copy, r.gbps());
-    }
-  os << "GB/s = (input + output bytes) / min time; copy = the better copy.\n";
+  os << "GB/s = (input + output bytes) / min time; copy = the better copy of "
+        "as many bytes.\n";
 
-  std::vector<std::vector<std::string>> rows = {
-      {"workload", "shape", "copy", "oneDNN", "act", "oneDNN/copy", "act/copy",
-       "act/oneDNN"}};
-  std::vector<std::string> order;
-  for (const Result &r : results)
-    if (r.workload != "copy" &&
-        std::find(order.begin(), order.end(), r.workload) == order.end())
-      order.push_back(r.workload);
-  for (const std::string &w : order) {
-    const Result *dnnl = find(results, w, "onednn");
-    const Result *act = find(results, w, "act");
-    const Result *any = dnnl ? dnnl : act;
+  std::vector<std::vector<std::string>> rows = {{"workload", "shape", "copy",
+                                                 "oneDNN", "act", "oneDNN/copy",
+                                                 "act/copy", "act/oneDNN"}};
+  for (const Workload &w : workloads) {
+    // The copy that moves the same bytes: cache residency, not the kernel,
+    // would otherwise decide the ratio.
+    double copy = NAN;
+    for (const Result &r : results)
+      if (r.workload == "copy" && r.bytes == w.bytes())
+        copy = std::isnan(copy) ? r.gbps() : std::max(copy, r.gbps());
+    const Result *dnnl = find(results, w.name, "onednn");
+    const Result *act = find(results, w.name, "act");
     double d = dnnl ? dnnl->gbps() : NAN, a = act ? act->gbps() : NAN;
-    rows.push_back({w, any ? any->shape : "", fmt(copy), fmt(d), fmt(a),
+    rows.push_back({w.name, w.shapeString(), fmt(copy), fmt(d), fmt(a),
                     fmt(d / copy), fmt(a / copy), fmt(a / d)});
   }
   printTable(os, rows, 2);
@@ -342,15 +343,14 @@ void act::bench::printDetails(llvm::raw_ostream &os,
                               const std::vector<Result> &results) {
   std::vector<std::vector<std::string>> rows = {
       {"workload", "impl", "min ms", "median ms", "max ms", "first ms",
-       "setup ms", "GB/s", "med GB/s", "error", "note"}};
+       "setup ms", "GB/s", "med GB/s", "cpu/wall", "error", "note"}};
   for (const Result &r : results)
-    rows.push_back({r.workload, r.impl, fmt(r.time.min * 1e3, "%.3f"),
-                    fmt(r.time.median * 1e3, "%.3f"),
-                    fmt(r.time.max * 1e3, "%.3f"),
-                    fmt(r.time.first * 1e3, "%.3f"),
-                    fmt(r.setupSeconds * 1e3, "%.3f"), fmt(r.gbps()),
-                    fmt(r.medianGbps()),
-                    r.error ? fmt(*r.error, "%.1e") : "-", r.note});
+    rows.push_back(
+        {r.workload, r.impl, fmt(r.time.min * 1e3, "%.3f"),
+         fmt(r.time.median * 1e3, "%.3f"), fmt(r.time.max * 1e3, "%.3f"),
+         fmt(r.time.first * 1e3, "%.3f"), fmt(r.setupSeconds * 1e3, "%.3f"),
+         fmt(r.gbps()), fmt(r.medianGbps()), fmt(r.cpuPerWall),
+         r.error ? fmt(*r.error, "%.1e") : "-", r.note});
   printTable(os, rows, 2, /*lastIsText=*/true);
 }
 
@@ -394,6 +394,7 @@ void act::bench::writeJson(
        << ", \"setup_s\": " << jsonNumber(r.setupSeconds)
        << ", \"gbps\": " << jsonNumber(r.gbps())
        << ", \"median_gbps\": " << jsonNumber(r.medianGbps())
+       << ", \"cpu_per_wall\": " << jsonNumber(r.cpuPerWall)
        << ", \"flops\": " << (r.flops ? jsonNumber(*r.flops) : "null")
        << ", \"error\": " << (r.error ? jsonNumber(*r.error) : "null")
        << ", \"note\": " << jsonString(r.note) << "}";

@@ -1,4 +1,5 @@
-//===- Bench.h - Timing harness, workloads and reports for act-bench -*- C++ -*-===//
+//===- Bench.h - Timing harness, workloads and reports for act-bench -*- C++
+//-*-===//
 //
 // The pieces of act-bench that know nothing about any implementation: the
 // workloads, a timer over a callable, the result rows, the table and the JSON.
@@ -28,7 +29,8 @@ constexpr float kPreluSlope = 0.25f;
 /// One thing to measure: an act op over an f32 tensor of `shape`, with the op
 /// attributes in `attrs` (all others at the op's defaults).
 struct Workload {
-  /// Unique; what --filter matches and the tables show, e.g. "softmax/4096x512".
+  /// Unique; what --filter matches and the tables show, e.g.
+  /// "softmax/4096x512".
   std::string name;
   /// The act op name (step, relu, ..., gelu_tanh = act.gelu approximate=tanh,
   /// softmax, log_softmax).
@@ -94,15 +96,24 @@ struct Result {
   double medianGbps() const { return bytes / time.median * 1e-9; }
 };
 
+/// The error reported for NaN or Inf where the reference is finite (or the
+/// other way round); also the cap of any error.
+constexpr double kWrongOutput = 1e9;
+/// An error above this is a wrong result, not rounding (f32 kernels with
+/// polynomial approximations are at ~1e-6).
+constexpr double kErrorTolerance = 1e-4;
+
 /// The worst error (see Result::error) of `out` for `w` over the input `in`,
 /// on a strided sample of elements (elementwise) or rows (row ops); nullopt
 /// for an op the reference here does not know.
 std::optional<double> checkOutput(const Workload &w, const float *in,
                                   const float *out);
 
-/// One line per workload: copy, oneDNN and act bandwidth and the ratios.
-/// `copy` results (workload "copy") give the copy column.
-void printSummary(llvm::raw_ostream &os, const std::vector<Result> &results);
+/// One line per workload: copy, oneDNN and act bandwidth and the ratios
+/// ("-" where an implementation has none). The copy column is the better of
+/// the "copy" results that move as many bytes as the workload.
+void printSummary(llvm::raw_ostream &os, const std::vector<Workload> &workloads,
+                  const std::vector<Result> &results);
 /// Every result with its min/median/max/first times.
 void printDetails(llvm::raw_ostream &os, const std::vector<Result> &results);
 /// {"meta": {...}, "rows": [...]}, every number of every result.

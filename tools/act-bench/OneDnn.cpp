@@ -2,8 +2,6 @@
 
 #include "OneDnn.h"
 
-#include "act/Math/Activations.h"
-
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -58,13 +56,10 @@ Kernel act::bench::makeStreamCopy(const float *in, float *out, int64_t n) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// An eltwise algorithm with its alpha and beta, plus an optional eltwise
-/// post-op for ops that are one eltwise followed by another (selu, ...).
+/// An eltwise algorithm with its alpha and beta.
 struct EltwiseMapping {
   const char *name;
   float alpha = 0, beta = 0;
-  const char *postName = nullptr;
-  float postAlpha = 0, postBeta = 0;
 };
 } // namespace
 
@@ -77,9 +72,11 @@ static double attr(const Workload &w, const char *name, double dflt) {
 
 /// act op -> oneDNN 2.6 eltwise algorithm (by its dnnl::algorithm name).
 /// oneDNN 2.6 has no step, threshold, tanhshrink, softshrink, hardshrink,
-/// softsign, and no hardsigmoid (3.0) or soft_relu with a beta (3.0).
+/// softsign, selu, and no hardsigmoid or soft_relu with a beta (both 3.0).
+/// selu and hard_sigmoid would be an eltwise with an eltwise post-op, but 2.6
+/// has only its scalar reference for that (which on a 1-D tensor even leaves
+/// dst unwritten), so they are left out rather than measured slow.
 static std::optional<EltwiseMapping> mapEltwise(const Workload &w) {
-  namespace math = mlir::act::math;
   const std::string &op = w.op;
   auto one = [](const char *name, double alpha = 0,
                 double beta = 0) -> std::optional<EltwiseMapping> {
@@ -89,14 +86,6 @@ static std::optional<EltwiseMapping> mapEltwise(const Workload &w) {
     return one("eltwise_linear", attr(w, "alpha", 1), attr(w, "beta", 0));
   if (op == "sigmoid")
     return one("eltwise_logistic");
-  // hardsigmoid is 3.0+; 2.6 gets it as linear then a clip post-op.
-  if (op == "hard_sigmoid")
-    return EltwiseMapping{"eltwise_linear",
-                          float(attr(w, "alpha", 1.0 / 6.0)),
-                          float(attr(w, "beta", 0.5)),
-                          "eltwise_clip",
-                          0,
-                          1};
   if (op == "log_sigmoid")
     return one("eltwise_logsigmoid");
   if (op == "tanh")
@@ -112,16 +101,12 @@ static std::optional<EltwiseMapping> mapEltwise(const Workload &w) {
   // RReLU at inference is a leaky ReLU with the mean slope.
   if (op == "rrelu")
     return one("eltwise_relu",
-               (attr(w, "lower", 1.0 / 8.0) + attr(w, "upper", 1.0 / 3.0)) /
-                   2);
+               (attr(w, "lower", 1.0 / 8.0) + attr(w, "upper", 1.0 / 3.0)) / 2);
   if (op == "elu")
     return one("eltwise_elu", attr(w, "alpha", 1));
   // celu(x, a) = a * elu(x / a, 1): a single elu only for a = 1.
   if (op == "celu" && attr(w, "alpha", 1) == 1)
     return one("eltwise_elu", 1);
-  if (op == "selu")
-    return EltwiseMapping{"eltwise_elu", float(math::kSeluAlpha), 0,
-                          "eltwise_linear", float(math::kSeluScale), 0};
   if (op == "gelu")
     return one("eltwise_gelu_erf");
   if (op == "gelu_tanh")
@@ -159,12 +144,8 @@ std::string act::bench::oneDnnAlgorithm(const Workload &w) {
     return "softmax_v2 softmax_log axis=1";
   if (w.op == "prelu")
     return "prelu_forward (shared slope)";
-  if (std::optional<EltwiseMapping> m = mapEltwise(w)) {
-    std::string s = describe(m->name, m->alpha, m->beta);
-    if (m->postName)
-      s += " + post-op " + describe(m->postName, m->postAlpha, m->postBeta);
-    return s;
-  }
+  if (std::optional<EltwiseMapping> m = mapEltwise(w))
+    return describe(m->name, m->alpha, m->beta);
 #else
   (void)w;
 #endif
@@ -219,8 +200,8 @@ std::string act::bench::initOneDnn() {
   // (the calling) thread is what oneDNN's omp_get_max_threads() sees. Looked
   // up at run time so act-bench need not link an OpenMP runtime itself.
   setenv("OMP_NUM_THREADS", "1", 1);
-  auto setThreads =
-      reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  auto setThreads = reinterpret_cast<void (*)(int)>(
+      dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
   auto getThreads =
       reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
   if (setThreads)
@@ -254,9 +235,8 @@ std::string act::bench::initOneDnn() {
   return buf;
 }
 
-std::optional<Kernel> act::bench::makeOneDnn(const Workload &w,
-                                             const float *in, float *out,
-                                             std::string *why) {
+std::optional<Kernel> act::bench::makeOneDnn(const Workload &w, const float *in,
+                                             float *out, std::string *why) {
   using dnnl::memory;
   using tag = memory::format_tag;
   auto fail = [&](std::string reason) -> std::optional<Kernel> {
@@ -289,10 +269,14 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w,
     prim = dnnl::softmax_v2_forward(pd);
   } else if (w.op == "prelu") {
     // One slope for all elements: a weights tensor of one element that
-    // oneDNN broadcasts.
+    // oneDNN broadcasts. As [1, 1, n]: 2.6 has its jit prelu only from 3-D
+    // up (1-D and 2-D get the scalar reference, ~100x slower).
     auto slope = std::make_shared<float>(kPreluSlope);
-    memory::desc wmd({1}, memory::data_type::f32, tag::a);
-    dnnl::prelu_forward::desc d(kind, md, wmd);
+    memory::desc pmd({1, 1, w.elements()}, memory::data_type::f32, tag::abc);
+    memory::desc wmd({1, 1, 1}, memory::data_type::f32, tag::abc);
+    args = {{DNNL_ARG_SRC, memory(pmd, engine(), src)},
+            {DNNL_ARG_DST, memory(pmd, engine(), out)}};
+    dnnl::prelu_forward::desc d(kind, pmd, wmd);
     dnnl::prelu_forward::primitive_desc pd(d, engine(), true);
     if (!pd)
       return fail("no prelu implementation");
@@ -304,22 +288,14 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w,
       prim.execute(stream(), args);
       stream().wait();
     };
-    return Kernel{execute, seconds() - start,
-                  oneDnnAlgorithm(w) + " " + impl};
+    return Kernel{execute, seconds() - start, oneDnnAlgorithm(w) + " " + impl};
   } else {
     std::optional<EltwiseMapping> m = mapEltwise(w);
     if (!m)
       return fail("no oneDNN 2.6 eltwise algorithm");
     dnnl::eltwise_forward::desc d(kind, algorithmNamed(m->name), md, m->alpha,
                                   m->beta);
-    dnnl::primitive_attr pattr;
-    if (m->postName) {
-      dnnl::post_ops ops;
-      ops.append_eltwise(1.0f, algorithmNamed(m->postName), m->postAlpha,
-                         m->postBeta);
-      pattr.set_post_ops(ops);
-    }
-    dnnl::eltwise_forward::primitive_desc pd(d, pattr, engine(), true);
+    dnnl::eltwise_forward::primitive_desc pd(d, engine(), true);
     if (!pd)
       return fail(std::string("no implementation of ") + oneDnnAlgorithm(w));
     impl = pd.impl_info_str();

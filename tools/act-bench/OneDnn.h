@@ -32,8 +32,8 @@ std::string oneDnnAlgorithm(const Workload &w);
 
 /// oneDNN's kernel for `w` from `in` to `out`, or nullopt (with the reason in
 /// `why`) if oneDNN has no such primitive.
-std::optional<Kernel> makeOneDnn(const Workload &w, const float *in,
-                                 float *out, std::string *why = nullptr);
+std::optional<Kernel> makeOneDnn(const Workload &w, const float *in, float *out,
+                                 std::string *why = nullptr);
 
 } // namespace bench
 } // namespace act

@@ -103,8 +103,8 @@ static Result run(const std::string &workload, const std::string &shape,
   r.cpuPerWall = (processCpuSeconds() - cpu) / (wallSeconds() - wall);
   llvm::errs() << llvm::format("  %-22s %-12s %9.3f ms  %7.2f GB/s  cpu/wall "
                                "%.2f\n",
-                               workload.c_str(), impl.c_str(),
-                               r.time.min * 1e3, r.gbps(), r.cpuPerWall);
+                               workload.c_str(), impl.c_str(), r.time.min * 1e3,
+                               r.gbps(), r.cpuPerWall);
   return r;
 }
 
@@ -174,11 +174,21 @@ int main(int argc, char **argv) {
 
   std::vector<Result> results;
   llvm::errs() << "measuring (min time):\n";
-  std::string copyShape = std::to_string(size);
-  results.push_back(run("copy", copyShape, 2.0 * 4.0 * size, "memcpy",
-                        makeMemcpy(in.get(), out.get(), size)));
-  results.push_back(run("copy", copyShape, 2.0 * 4.0 * size, "stream_copy",
-                        makeStreamCopy(in.get(), out.get(), size)));
+  // Copies of every size a workload moves (at the default --size, all are
+  // 16M floats), for the summary's copy column.
+  std::vector<int64_t> copySizes;
+  for (const Workload &w : workloads)
+    if (!llvm::is_contained(copySizes, w.elements()))
+      copySizes.push_back(w.elements());
+  if (copySizes.empty())
+    copySizes.push_back(size);
+  for (int64_t n : copySizes) {
+    results.push_back(run("copy", std::to_string(n), 2.0 * 4.0 * n, "memcpy",
+                          makeMemcpy(in.get(), out.get(), n)));
+    results.push_back(run("copy", std::to_string(n), 2.0 * 4.0 * n,
+                          "stream_copy",
+                          makeStreamCopy(in.get(), out.get(), n)));
+  }
 
   std::vector<std::string> unsupported;
   for (const Workload &w : workloads) {
@@ -201,12 +211,31 @@ int main(int argc, char **argv) {
   llvm::outs() << "\n";
   printDetails(llvm::outs(), results);
   llvm::outs() << "\n";
-  printSummary(llvm::outs(), results);
+  printSummary(llvm::outs(), workloads, results);
   if (!unsupported.empty()) {
     llvm::outs() << "\nunsupported:\n";
     for (const std::string &u : unsupported)
       llvm::outs() << "  " << u << "\n";
   }
+
+  bool wrong = false;
+  for (const Result &r : results)
+    if (r.error && *r.error > kErrorTolerance) {
+      if (!wrong)
+        llvm::outs() << "\nWRONG OUTPUT (error > " << kErrorTolerance
+                     << " against act's reference):\n";
+      wrong = true;
+      llvm::outs() << llvm::format("  %s (%s): error %.3g\n",
+                                   r.workload.c_str(), r.impl.c_str(),
+                                   *r.error);
+    }
+
+  // The suite is single-threaded by intent; say so if a kernel was not.
+  for (const Result &r : results)
+    if (r.cpuPerWall > 1.2)
+      llvm::outs() << llvm::format("\nnote: %s (%s) used %.2f CPUs\n",
+                                   r.workload.c_str(), r.impl.c_str(),
+                                   r.cpuPerWall);
 
   if (!jsonFile.empty()) {
     std::error_code ec;
@@ -225,5 +254,5 @@ int main(int argc, char **argv) {
                {"gbps", "(input + output bytes) / min time"}},
               results);
   }
-  return 0;
+  return wrong ? 2 : 0;
 }
