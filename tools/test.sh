@@ -10,7 +10,7 @@ build=${ACT_BUILD_DIR:-$root/build}
 "$root/tools/setup.sh" || exit 1
 
 results=$build/test-results.json
-/usr/lib/llvm-22/bin/lit -sv --order=lexical -o "$results" "$@" "$build/test"
+/usr/lib/llvm-22/bin/lit -sv --order=lexical -o "$results" "$@" "$build/test" "$build/test/Unit"
 status=$?
 "$root/.venv/bin/python" - "$results" <<'PY'
 import json, sys

@@ -220,9 +220,11 @@ def mish(x):
 
 
 def hardswish(x):
-    if x < -3:
+    # PyTorch's backward takes the outer pieces at x = -3 and 3 (since
+    # pytorch/pytorch#148049; it took the middle one before).
+    if x <= -3:
         return const(0)
-    if x <= 3:
+    if x < 3:
         return lambda t: t * (t + 3) / 6
     return ident
 
@@ -241,11 +243,13 @@ def around(*points):
     result = []
     for p in points:
         p = float(p)
-        result += [math.nextafter(p, -math.inf), p, math.nextafter(p, math.inf)]
+        result += [math.nextafter(p, -math.inf), p,
+                   math.nextafter(p, math.inf)]
     return result
 
 
 def param_value(text):
+    """The parameter at the current precision."""
     if "/" in text:
         p, q = text.split("/")
         return mpf(int(p)) / int(q)
@@ -261,7 +265,7 @@ def param_double(text):
 
 # (C++ name, derivative's C++ name, piece function, parameter sets, kinks):
 # kinks(params as doubles) gives the x where the function has a kink or
-# jump; they are tested with their neighbouring doubles.
+# jump, which are tested along with their neighbouring doubles.
 ELEMENTWISE = [
     ("step", "stepDerivative", step, [[]], lambda: [0.0]),
     ("threshold", "thresholdDerivative", threshold,
@@ -275,8 +279,8 @@ ELEMENTWISE = [
     ("tanhActivation", "tanhDerivative", lambda x: mp.tanh, [[]], lambda: []),
     ("hardTanh", "hardTanhDerivative", hard_tanh, [["-1", "1"], ["-2", "0.5"]],
      lambda lo, hi: [lo, hi]),
-    ("tanhShrink", "tanhShrinkDerivative", lambda x: lambda t: t - mp.tanh(t),
-     [[]], lambda: []),
+    ("tanhShrink", "tanhShrinkDerivative",
+     lambda x: lambda t: t - mp.tanh(t), [[]], lambda: []),
     ("softShrink", "softShrinkDerivative", soft_shrink, [["0.5"], ["1.25"]],
      lambda l: [-l, l]),
     ("hardShrink", "hardShrinkDerivative", hard_shrink, [["0.5"], ["1.25"]],
@@ -309,6 +313,17 @@ ELEMENTWISE = [
 ]
 
 
+def derivative(f, x, size=None):
+    """f'(x) numerically. Its step h is about 10^-dps, so a value below
+    10^(-1.5 dps) times the size of f near x, such as tanhShrink'(0), cannot
+    be told from 0 (nor from the O(h^2) error) and is taken as 0."""
+    d = mp.diff(f, x)
+    if size is None:
+        delta = max(abs(x), 1) / 1000
+        size = max(abs(f(x - delta)), abs(f(x)), abs(f(x + delta)))
+    return mp.zero if abs(d) < mpf(10)**(-3 * mp.dps // 2) * size else d
+
+
 def fmt(v):
     return mp.nstr(v, DIGITS, min_fixed=0, max_fixed=0)
 
@@ -317,25 +332,29 @@ def elementwise_lines():
     lines = []
     for name, dname, piece_of, param_sets, kinks in ELEMENTWISE:
         for params in param_sets:
-            p = [param_value(s) for s in params]
-            points = sorted(set(COMMON +
-                                around(*kinks(*map(param_double, params)))))
+            kink_points = kinks(*map(param_double, params))
+            # alpha x + beta rounds near hardSigmoid's kinks, which decides
+            # the piece there in double, so it only gets the kinks.
+            if name != "hardSigmoid":
+                kink_points = around(*kink_points)
+            points = sorted(set(COMMON + kink_points))
             ptext = ",".join(params) or "-"
             fwd, bwd = [], []
             for x in points:
-                piece = lambda: piece_of(mpf(x), *p)
-                # prelu's slope is a parameter here, so add its gradient.
+                piece = lambda: piece_of(mpf(x), *map(param_value, params))
                 value = stable(lambda: piece()(mpf(x)), extra_digits(x))
-                deriv = stable(lambda: mp.diff(piece(), mpf(x)), extra_digits(x))
+                deriv = stable(lambda: derivative(piece(), mpf(x)),
+                               extra_digits(x))
                 fwd.append("\t".join([name, ptext, repr(x), fmt(value)]))
                 bwd.append("\t".join([dname, ptext, repr(x), fmt(deriv)]))
             lines += fwd + bwd
     # d prelu / d slope at x: a derivative in the parameter.
     for x in sorted(set(COMMON + around(0.0))):
-        deriv = stable(
-            lambda: mp.diff(lambda s: leaky_relu(mpf(x), s)(mpf(x)), mpf("0.25")),
-            extra_digits(x))
-        lines.append("\t".join(["preluSlopeDerivative", "-", repr(x), fmt(deriv)]))
+        prelu_at_x = lambda slope: leaky_relu(mpf(x), slope)(mpf(x))
+        deriv = stable(lambda: derivative(prelu_at_x, mpf("0.25")),
+                       extra_digits(x))
+        lines.append("\t".join(["preluSlopeDerivative", "-", repr(x),
+                                fmt(deriv)]))
     return lines
 
 
@@ -366,13 +385,16 @@ def glu(x):
 
 def vjp(f, x, dy):
     """dx_j = d/dt sum_i dy_i f(x + t e_j)_i at t = 0."""
+    # The size of the sum's terms, for derivative()'s cut-off.
+    size = mp.fsum(abs(d) * (1 + abs(y)) for d, y in zip(dy, f(x)))
+
     def along(j):
         def g(t):
             xt = list(x)
             xt[j] += t
             return mp.fsum(d * y for d, y in zip(dy, f(xt)))
 
-        return mp.diff(g, 0)
+        return derivative(g, 0, size)
 
     return [along(j) for j in range(len(x))]
 
@@ -412,6 +434,7 @@ GLU_ROWS = [
     [1.0, -2.0, 0.5, 3.0, 0.0, -1.0],
     [1e3, -1e3, 2.0, 1e3, 1e3, -40.0],
     [-0.3, 7.5, 30.0, 1e-8, -30.0, 0.1, 0.75, -700.0],
+    [2.0, -0.5, 20.0, 15.0],
 ]
 
 MAXOUT_ROWS = [
@@ -426,6 +449,15 @@ def vec(v):
     return ",".join(v)
 
 
+def pair(x, dy):
+    """The input column of a backward row op."""
+    return vec(map(repr, x)) + ";" + vec(map(repr, dy))
+
+
+def mpfs(x):
+    return [mpf(v) for v in x]
+
+
 def row_extra(x):
     return max(extra_digits(v) for v in x) + math.ceil(max(x) - min(x))
 
@@ -436,36 +468,32 @@ def row_lines():
            ("softmin", softmin)]
     for name, f in ops:
         for x in ROWS:
-            y = stable(lambda: f([mpf(v) for v in x]), row_extra(x))
+            y = stable(lambda: f(mpfs(x)), row_extra(x))
             lines.append("\t".join([name, "-", vec(map(repr, x)),
                                     vec(map(fmt, y))]))
     for name, f in ops:
         for x in ROWS:
             dy = DY[:len(x)]
-            dx = stable(lambda: vjp(f, [mpf(v) for v in x], [mpf(v) for v in dy]),
-                        row_extra(x))
-            lines.append("\t".join([name + "Backward", "-",
-                                    vec(map(repr, x)) + ";" + vec(map(repr, dy)),
+            dx = stable(lambda: vjp(f, mpfs(x), mpfs(dy)), row_extra(x))
+            lines.append("\t".join([name + "Backward", "-", pair(x, dy),
                                     vec(map(fmt, dx))]))
     for x in GLU_ROWS:
-        y = stable(lambda: glu([mpf(v) for v in x]), row_extra(x))
-        lines.append("\t".join(["glu", "-", vec(map(repr, x)), vec(map(fmt, y))]))
+        y = stable(lambda: glu(mpfs(x)), row_extra(x))
+        lines.append("\t".join(["glu", "-", vec(map(repr, x)),
+                                vec(map(fmt, y))]))
     for x in GLU_ROWS:
         dy = DY[:len(x) // 2]
-        dx = stable(lambda: vjp(glu, [mpf(v) for v in x], [mpf(v) for v in dy]),
-                    row_extra(x))
-        lines.append("\t".join(["gluBackward", "-",
-                                vec(map(repr, x)) + ";" + vec(map(repr, dy)),
+        dx = stable(lambda: vjp(glu, mpfs(x), mpfs(dy)), row_extra(x))
+        lines.append("\t".join(["gluBackward", "-", pair(x, dy),
                                 vec(map(fmt, dx))]))
     for groups, x in MAXOUT_ROWS:
-        y = maxout([mpf(v) for v in x], groups)
+        y = maxout(mpfs(x), groups)
         lines.append("\t".join(["maxout", str(groups), vec(map(repr, x)),
                                 vec(map(fmt, y))]))
     for groups, x in MAXOUT_ROWS:
         dy = DY[:len(x) // groups]
-        dx = maxout_backward([mpf(v) for v in x], [mpf(v) for v in dy], groups)
-        lines.append("\t".join(["maxoutBackward", str(groups),
-                                vec(map(repr, x)) + ";" + vec(map(repr, dy)),
+        dx = maxout_backward(mpfs(x), mpfs(dy), groups)
+        lines.append("\t".join(["maxoutBackward", str(groups), pair(x, dy),
                                 vec(map(fmt, dx))]))
     return lines
 
@@ -474,10 +502,10 @@ def self_checks():
     """The SELU constants of the closed forms are PyTorch's."""
     with mp.workdps(BASE_DPS):
         alpha, scale = selu_constants()
-        for got, torch in [(alpha, "1.6732632423543772848170429916717"),
-                           (scale, "1.0507009873554804934193349852946")]:
-            if abs(got - mpf(torch)) > mpf("1e-30"):
-                raise RuntimeError("SELU constant %s != %s" % (got, torch))
+        for got, pytorch in [(alpha, "1.6732632423543772848170429916717"),
+                             (scale, "1.0507009873554804934193349852946")]:
+            if abs(got - mpf(pytorch)) > mpf("1e-30"):
+                raise RuntimeError("SELU constant %s != %s" % (got, pytorch))
 
 
 def generate():
@@ -490,7 +518,9 @@ def main():
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed table instead of "
                         "writing it")
-    parser.add_argument("--output", default=TABLE, help="the table's path")
+    parser.add_argument("--output", default=TABLE,
+                        help="the table to write or check (default: "
+                        "%(default)s)")
     args = parser.parse_args()
     text = generate()
     if args.check:
@@ -499,11 +529,18 @@ def main():
                 committed = f.read()
         except FileNotFoundError:
             committed = None
-        if committed != text:
-            print("%s is not what %s generates; rerun it without --check" %
-                  (args.output, sys.argv[0]), file=sys.stderr)
-            return 1
-        return 0
+        if committed == text:
+            return 0
+        print("%s is not what %s generates; rerun it without --check" %
+              (args.output, sys.argv[0]), file=sys.stderr)
+        if committed is not None:
+            for number, (old, new) in enumerate(
+                    zip(committed.splitlines(), text.splitlines()), 1):
+                if old != new:
+                    print("first difference, line %d:\n- %s\n+ %s" %
+                          (number, old, new), file=sys.stderr)
+                    break
+        return 1
     with open(args.output, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
     return 0

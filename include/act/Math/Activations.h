@@ -259,10 +259,10 @@ T linearDerivative(T x, double alpha, double) {
   return splatLike(x, alpha);
 }
 
+/// sigmoid(x) sigmoid(-x): y (1 - y) would cancel for large x.
 template <typename T>
 T sigmoidDerivative(T x) {
-  T y = sigmoid(x);
-  return y * (1.0 - y);
+  return sigmoid(x) * sigmoid(-x);
 }
 
 template <typename T>
@@ -277,16 +277,21 @@ T logSigmoidDerivative(T x) {
   return sigmoid(-x);
 }
 
+/// 1 - tanh(x)^2 = 4t / (1 + t)^2 with t = exp(-2|x|), which does not cancel
+/// for large |x|.
 template <typename T>
 T tanhDerivative(T x) {
-  T y = tanh(x);
-  return 1.0 - y * y;
+  T t = exp(abs(x) * -2.0);
+  T d = 1.0 + t;
+  return t * 4.0 / (d * d);
 }
 
+/// PyTorch's conditions pick the piece at the kinks and send NaN to the
+/// identity piece.
 template <typename T>
 T hardTanhDerivative(T x, double minVal, double maxVal) {
-  return select(x > minVal, select(x < maxVal, splatLike(x, 1.0), splatLike(x, 0.0)),
-                splatLike(x, 0.0));
+  return select(x <= minVal || x >= maxVal, splatLike(x, 0.0),
+                splatLike(x, 1.0));
 }
 
 template <typename T>
@@ -297,7 +302,8 @@ T tanhShrinkDerivative(T x) {
 
 template <typename T>
 T softShrinkDerivative(T x, double lambd) {
-  return select(abs(x) > lambd, splatLike(x, 1.0), splatLike(x, 0.0));
+  return select(x >= -lambd && x <= lambd, splatLike(x, 0.0),
+                splatLike(x, 1.0));
 }
 
 template <typename T>
@@ -313,7 +319,7 @@ T softsignDerivative(T x) {
 
 template <typename T>
 T reluDerivative(T x) {
-  return select(x > 0.0, splatLike(x, 1.0), splatLike(x, 0.0));
+  return select(x <= 0.0, splatLike(x, 0.0), splatLike(x, 1.0));
 }
 
 template <typename T>
@@ -345,18 +351,18 @@ T rreluDerivative(T x, double lower, double upper) {
 
 template <typename T>
 T eluDerivative(T x, double alpha) {
-  return select(x > 0.0, splatLike(x, 1.0), exp(x) * alpha);
+  return select(x <= 0.0, exp(x) * alpha, splatLike(x, 1.0));
 }
 
 template <typename T>
 T celuDerivative(T x, double alpha) {
-  return select(x > 0.0, splatLike(x, 1.0), exp(x * (1.0 / alpha)));
+  return select(x <= 0.0, exp(x * (1.0 / alpha)), splatLike(x, 1.0));
 }
 
 template <typename T>
 T seluDerivative(T x) {
-  return select(x > 0.0, splatLike(x, kSeluScale),
-                exp(x) * (kSeluAlpha * kSeluScale));
+  return select(x <= 0.0, exp(x) * (kSeluAlpha * kSeluScale),
+                splatLike(x, kSeluScale));
 }
 
 /// Phi(x) + x phi(x).
