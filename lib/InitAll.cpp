@@ -3,6 +3,8 @@
 #include "act/InitAll.h"
 #include "act/Conversion/Passes.h"
 #include "act/Dialect/Act/IR/ActDialect.h"
+#include "act/Dialect/Act/Transforms/Passes.h"
+#include "act/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -10,4 +12,8 @@ void mlir::act::registerAllDialects(DialectRegistry &registry) {
   registry.insert<act::ActDialect, arith::ArithDialect>();
 }
 
-void mlir::act::registerAllPasses() { registerActConversionPasses(); }
+void mlir::act::registerAllPasses() {
+  registerActConversionPasses();
+  registerActTransformsPasses();
+  registerActPipelines();
+}

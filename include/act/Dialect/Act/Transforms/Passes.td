@@ -1,0 +1,56 @@
+//===- Passes.td - act transformation passes ---------------*- tablegen -*-===//
+
+#ifndef ACT_DIALECT_ACT_TRANSFORMS_PASSES
+#define ACT_DIALECT_ACT_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ActTileAndVectorizePass : Pass<"act-tile-and-vectorize", "func::FuncOp"> {
+  let summary = "Tile, fuse and vectorize linalg ops on tensors for the CPU";
+  let description = [{
+    Two levels, on linalg ops on ranked tensors:
+
+    1. Every root op (one whose result no other linalg op consumes) of rank
+       >= 2 is tiled by 1 along all but its innermost loop, and its
+       producers are fused into that loop nest when their reductions run
+       along the innermost loop only. A softmax thus becomes one loop over
+       rows whose body holds the max, the sum and the normalization of one
+       row, which stays in cache between them.
+    2. Every linalg op is then tiled along its innermost loop by the vector
+       length times `unroll`: a parallel loop directly, a reduction by
+       partial reduction into a vector of accumulators merged once at the
+       end. The loop's last, partial iteration is peeled off, so the main
+       loop runs on full vectors and only the tail is masked. All linalg
+       ops are then vectorized and unit vector dimensions dropped.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width of the target's vector registers, in bits">,
+    Option<"unroll", "unroll", "unsigned", /*default=*/"4",
+           "Vector registers per tile along the innermost loop">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ActSetTargetPass : Pass<"act-set-target", "ModuleOp"> {
+  let summary = "Record the target CPU on the module and its LLVM functions";
+  let description = [{
+    Sets the module's `llvm.target_triple` and every `llvm.func`'s
+    `target_cpu` and `target_features`, so that `mlir-translate
+    --mlir-to-llvmir` output compiles for that CPU (with `llc`, or a JIT).
+    Fails with an error for a CPU that LLVM does not know.
+  }];
+  let options = [
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"host\"",
+           "'host' or an LLVM x86-64 CPU name (znver4, skylake-avx512, ...)">,
+  ];
+}
+
+#endif // ACT_DIALECT_ACT_TRANSFORMS_PASSES

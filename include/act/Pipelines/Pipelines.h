@@ -1,0 +1,45 @@
+//===- Pipelines.h - act's pass pipelines -------------------------*- C++ -*-===//
+
+#ifndef ACT_PIPELINES_PIPELINES_H
+#define ACT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+
+namespace act {
+
+enum class MathMode { precise, fast };
+
+struct ActToLLVMPipelineOptions
+    : public PassPipelineOptions<ActToLLVMPipelineOptions> {
+  Option<std::string> targetCpu{
+      *this, "target-cpu",
+      llvm::cl::desc("'host' (default) or an LLVM x86-64 CPU name such as "
+                     "znver4, skylake-avx512, haswell"),
+      llvm::cl::init("host")};
+  Option<MathMode> math{
+      *this, "math", llvm::cl::desc("Accuracy of exp, tanh, erf, ..."),
+      llvm::cl::init(MathMode::precise),
+      llvm::cl::values(
+          clEnumValN(MathMode::precise, "precise",
+                     "the documented ulp bounds (docs/Accuracy.md)"),
+          clEnumValN(MathMode::fast, "fast", "fewer operations, looser bounds"))};
+};
+
+/// act ops (and linalg on tensors) to the LLVM dialect: expansion into
+/// linalg, fusion, tiling and vectorization for the target's vector width,
+/// act's vector math, bufferization, lowering to LLVM.
+void buildActToLLVMPipeline(OpPassManager &pm,
+                            const ActToLLVMPipelineOptions &options);
+
+/// Registers `act-to-llvm`.
+void registerActPipelines();
+
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_PIPELINES_PIPELINES_H

@@ -1,0 +1,277 @@
+//===- TileAndVectorize.cpp - Tile, fuse and vectorize for the CPU -*- C++ -*-===//
+
+#include "act/Dialect/Act/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::act {
+#define GEN_PASS_DEF_ACTTILEANDVECTORIZEPASS
+#include "act/Dialect/Act/Transforms/Passes.h.inc"
+} // namespace mlir::act
+
+using namespace mlir;
+
+/// Whether `op` reduces along any loop but its innermost one.
+static bool reducesOutsideInnermost(linalg::LinalgOp op) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (size_t i = 0, e = iterators.size(); i + 1 < e; ++i)
+    if (iterators[i] == utils::IteratorType::reduction)
+      return true;
+  return false;
+}
+
+/// Whether a linalg op already sits in a loop made by this pass.
+static bool isInsideLoop(Operation *op, func::FuncOp func) {
+  for (Operation *p = op->getParentOp(); p && p != func; p = p->getParentOp())
+    if (isa<scf::ForOp>(p))
+      return true;
+  return false;
+}
+
+/// Level 1: tiles `root` by 1 along all but its innermost loop and fuses
+/// producers whose reductions stay inside the tile.
+static LogicalResult tileRowsAndFuse(RewriterBase &rewriter,
+                                     linalg::LinalgOp root) {
+  int64_t loops = root.getNumLoops();
+  if (loops < 2 || reducesOutsideInnermost(root))
+    return success();
+  SmallVector<OpFoldResult> sizes(loops - 1, rewriter.getIndexAttr(1));
+  sizes.push_back(rewriter.getIndexAttr(0));
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(sizes);
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp, OpResult producer,
+         bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        auto linalgProducer = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+        // A producer reducing along a tiled loop would be recomputed whole
+        // for every tile.
+        if (linalgProducer && reducesOutsideInnermost(linalgProducer))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(root.getOperation()), options);
+  if (failed(result))
+    return root.emitOpError("could not be tiled by rows");
+  for (auto [original, replacement] : result->replacements)
+    rewriter.replaceAllUsesWith(original, replacement);
+  return success();
+}
+
+/// Level 2: tiles the innermost loop of `op` by `tile` (other loops by 1),
+/// as a partial reduction if it reduces, and peels the partial last tile.
+static LogicalResult tileInnermost(RewriterBase &rewriter, linalg::LinalgOp op,
+                                   int64_t tile) {
+  int64_t loops = op.getNumLoops();
+  if (loops == 0)
+    return success();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  bool innermostReduces = op.getIteratorTypesArray().back() ==
+                          utils::IteratorType::reduction;
+  rewriter.setInsertionPoint(op);
+  SmallVector<OpFoldResult> sizes;
+  scf::ForOp innerLoop;
+  if (innermostReduces) {
+    // Partial reduction tiles only the reduction loop; level 1 has already
+    // cut the others down to one row.
+    sizes.assign(loops - 1, rewriter.getIndexAttr(0));
+    sizes.push_back(rewriter.getIndexAttr(tile));
+    // A reduction no longer than one tile is vectorized whole.
+    if (!ShapedType::isDynamic(ranges.back()) && ranges.back() <= tile)
+      return success();
+    auto partial = dyn_cast<PartialReductionOpInterface>(op.getOperation());
+    if (!partial)
+      return success();
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    options.setReductionTilingStrategy(
+        ReductionTilingStrategy::PartialReductionOuterReduction);
+    options.setReductionDims({static_cast<unsigned>(loops - 1)});
+    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(result))
+      return op.emitOpError("could not be tiled as a partial reduction");
+    rewriter.replaceOp(op, result->replacements);
+    if (!result->loops.empty())
+      innerLoop = dyn_cast<scf::ForOp>(result->loops.back().getOperation());
+  } else {
+    for (int64_t i = 0; i + 1 < loops; ++i) {
+      bool reduces =
+          op.getIteratorTypesArray()[i] == utils::IteratorType::reduction;
+      sizes.push_back(rewriter.getIndexAttr(reduces ? 0 : 1));
+    }
+    sizes.push_back(rewriter.getIndexAttr(tile));
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(result))
+      return op.emitOpError("could not be tiled along its innermost loop");
+    rewriter.replaceOp(op, result->replacements);
+    if (!result->loops.empty())
+      innerLoop = dyn_cast<scf::ForOp>(result->loops.back().getOperation());
+  }
+  if (innerLoop) {
+    scf::ForOp partialIteration;
+    // Fails (harmlessly) when the tile divides the range.
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, innerLoop,
+                                            partialIteration);
+  }
+  return success();
+}
+
+/// Vectorizes `op`: statically shaped ops as they are, the others (peeled
+/// tails) masked, with vectors as long as the tile.
+static LogicalResult vectorizeOp(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 int64_t tile) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> vectorSizes;
+  if (llvm::any_of(ranges, ShapedType::isDynamic)) {
+    for (int64_t range : ranges)
+      vectorSizes.push_back(ShapedType::isDynamic(range) ? tile : range);
+  }
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::VectorizationResult> result =
+      linalg::vectorize(rewriter, op, vectorSizes);
+  if (failed(result))
+    return op.emitOpError("could not be vectorized");
+  if (op->getNumResults())
+    rewriter.replaceOp(op, result->replacements);
+  else
+    rewriter.eraseOp(op);
+  return success();
+}
+
+namespace {
+
+struct ActTileAndVectorizePass final
+    : act::impl::ActTileAndVectorizePassBase<ActTileAndVectorizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = &getContext();
+    IRRewriter rewriter(ctx);
+    // f32 lanes per register: narrower types are computed in f32 anyway.
+    int64_t tile = std::max<int64_t>(1, vectorBits / 32) * unroll;
+
+    // Level 1, roots last to first so that fusion sees whole producers.
+    SmallVector<linalg::LinalgOp> roots;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics())
+        return;
+      bool consumedByLinalg = llvm::any_of(op->getUsers(), [](Operation *u) {
+        return isa<linalg::LinalgOp>(u);
+      });
+      if (!consumedByLinalg)
+        roots.push_back(op);
+    });
+    for (linalg::LinalgOp root : llvm::reverse(roots))
+      if (failed(tileRowsAndFuse(rewriter, root)))
+        return signalPassFailure();
+    if (failed(cleanUp(func)))
+      return signalPassFailure();
+
+    // Level 2.
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op))
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops)
+      if (failed(tileInnermost(rewriter, op, tile)))
+        return signalPassFailure();
+    if (failed(cleanUp(func)))
+      return signalPassFailure();
+
+    // Vectorize everything.
+    ops.clear();
+    func.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    for (linalg::LinalgOp op : ops)
+      if (failed(vectorizeOp(rewriter, op, tile)))
+        return signalPassFailure();
+
+    RewritePatternSet patterns(ctx);
+    // Tiles are `unroll` registers long; split them into register-wide
+    // vectors so the IR says what the machine does (<8 x float> on AVX2,
+    // <16 x float> on AVX-512).
+    vector::populateVectorUnrollPatterns(
+        patterns, vector::UnrollVectorOptions().setNativeShapeFn(
+                      [this](Operation *op) { return nativeShape(op); }));
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::populateDropUnitDimWithShapeCastPatterns(patterns);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    addCanonicalization(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+
+  /// One register of the widest element type `op` touches, for 1-D vectors
+  /// that are a whole number of registers long.
+  std::optional<SmallVector<int64_t>> nativeShape(Operation *op) const {
+    unsigned bits = 0;
+    int64_t length = 0;
+    auto visit = [&](Type type) {
+      auto vector = dyn_cast<VectorType>(type);
+      if (!vector || vector.getRank() != 1)
+        return;
+      length = std::max(length, vector.getDimSize(0));
+      if (vector.getElementType().isIntOrFloat() &&
+          vector.getElementTypeBitWidth() > 1)
+        bits = std::max(bits, vector.getElementTypeBitWidth());
+    };
+    llvm::for_each(op->getOperandTypes(), visit);
+    llvm::for_each(op->getResultTypes(), visit);
+    if (!bits)
+      return std::nullopt;
+    int64_t lanes = std::max<int64_t>(1, vectorBits / bits);
+    if (length <= lanes || length % lanes != 0)
+      return std::nullopt;
+    return SmallVector<int64_t>{lanes};
+  }
+
+  static void addCanonicalization(RewritePatternSet &patterns) {
+    MLIRContext *ctx = patterns.getContext();
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+  }
+
+  /// Canonicalizes so that tiles of static size get static types, and
+  /// merges producers that fusion duplicated into several consumers (the
+  /// row max of softmax feeds both the sum and the normalization).
+  LogicalResult cleanUp(func::FuncOp func) {
+    RewritePatternSet patterns(func.getContext());
+    addCanonicalization(patterns);
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return failure();
+    IRRewriter rewriter(func.getContext());
+    DominanceInfo dominance(func);
+    eliminateCommonSubExpressions(rewriter, dominance, func);
+    return success();
+  }
+};
+
+} // namespace
