@@ -112,3 +112,11 @@ IRValue mlir::act::math::maximum(IRValue a, IRValue b) {
 IRValue mlir::act::math::abs(IRValue x) {
   return unary<mlir::math::AbsFOp>(x);
 }
+
+IRValue mlir::act::math::normalCdf(IRValue x) {
+  return erfc(x * -kSqrtHalf) * 0.5;
+}
+IRValue mlir::act::math::xMinusTanh(IRValue x) { return x - tanh(x); }
+IRValue mlir::act::math::sigmoidOfCubic(IRValue x, double a, double b) {
+  return sigmoid(x * (a + x * x * b));
+}

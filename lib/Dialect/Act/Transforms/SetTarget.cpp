@@ -28,6 +28,18 @@ struct ActSetTargetPass final
       mlir::emitError(module.getLoc(), error);
       return signalPassFailure();
     }
+    // The last pass of act-to-llvm: anything not in the LLVM dialect by now
+    // is an op the pipeline could not lower, which mlir-translate or the JIT
+    // would only reject later and less clearly.
+    WalkResult unlowered = module.walk([](Operation *op) {
+      if (isa<ModuleOp>(op) || isa<LLVM::LLVMDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitOpError("could not be lowered to the LLVM dialect");
+      return WalkResult::interrupt();
+    });
+    if (unlowered.wasInterrupted())
+      return signalPassFailure();
+
     MLIRContext *ctx = &getContext();
     module->setAttr(LLVM::LLVMDialect::getTargetTripleAttrName(),
                     StringAttr::get(ctx, target->triple));

@@ -215,8 +215,13 @@ struct ActTileAndVectorizePass final
     // vectors so the IR says what the machine does (<8 x float> on AVX2,
     // <16 x float> on AVX-512).
     vector::populateVectorUnrollPatterns(
-        patterns, vector::UnrollVectorOptions().setNativeShapeFn(
-                      [this](Operation *op) { return nativeShape(op); }));
+        patterns,
+        vector::UnrollVectorOptions()
+            .setNativeShapeFn(
+                [this](Operation *op) { return nativeShape(op); })
+            .setFilterConstraint([](Operation *op) {
+              return success(isUnrollable(op));
+            }));
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     vector::populateVectorTransferDropUnitDimsPatterns(patterns);
     vector::populateDropUnitDimWithShapeCastPatterns(patterns);
@@ -224,6 +229,21 @@ struct ActTileAndVectorizePass final
     addCanonicalization(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+  }
+
+  /// Elementwise ops and plain transfers split cleanly; reductions,
+  /// broadcasts and masked transfers are left whole (splitting them makes the
+  /// unroll and canonicalization patterns undo each other).
+  static bool isUnrollable(Operation *op) {
+    if (OpTrait::hasElementwiseMappableTraits(op))
+      return true;
+    if (auto read = dyn_cast<vector::TransferReadOp>(op))
+      return !read.getMask() && read.getPermutationMap().isMinorIdentity() &&
+             !isa<vector::MaskOp>(op->getParentOp());
+    if (auto write = dyn_cast<vector::TransferWriteOp>(op))
+      return !write.getMask() && write.getPermutationMap().isMinorIdentity() &&
+             !isa<vector::MaskOp>(op->getParentOp());
+    return false;
   }
 
   /// One register of the widest element type `op` touches, for 1-D vectors

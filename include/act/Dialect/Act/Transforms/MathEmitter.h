@@ -102,6 +102,9 @@ IRValue tanh(IRValue x);
 IRValue erfc(IRValue x);
 IRValue log(IRValue x);
 IRValue abs(IRValue x);
+IRValue normalCdf(IRValue x);
+IRValue xMinusTanh(IRValue x);
+IRValue sigmoidOfCubic(IRValue x, double a, double b);
 /// NaN-propagating maximum (arith.maximumf), for reductions.
 IRValue maximum(IRValue a, IRValue b);
 

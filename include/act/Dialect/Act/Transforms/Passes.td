@@ -45,7 +45,9 @@ def ActSetTargetPass : Pass<"act-set-target", "ModuleOp"> {
     Sets the module's `llvm.target_triple` and every `llvm.func`'s
     `target_cpu` and `target_features`, so that `mlir-translate
     --mlir-to-llvmir` output compiles for that CPU (with `llc`, or a JIT).
-    Fails with an error for a CPU that LLVM does not know.
+    Fails with an error for a CPU that LLVM does not know, and for any op
+    left outside the LLVM dialect (it ends act-to-llvm, so this is where an
+    op the pipeline cannot lower is reported).
   }];
   let options = [
     Option<"cpu", "cpu", "std::string", /*default=*/"\"host\"",

@@ -1,0 +1,53 @@
+// RUN: act-opt %s --convert-act-to-linalg --linalg-fuse-elementwise-ops --act-tile-and-vectorize="vector-bits=256 unroll=2" | FileCheck %s
+
+// A fused chain: one loop over rows, a loop over full tiles of two 8-lane
+// registers, and the peeled tail of the row (100 = 6 * 16 + 4) on its own.
+// CHECK-LABEL: func @chain
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C96:.*]] = arith.constant 96 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C4]] step %{{.*}}
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[C96]] step %[[C16]]
+// CHECK-COUNT-2: vector.transfer_read {{.*}} : tensor<1x16xf32>, vector<8xf32>
+// CHECK-COUNT-2: arith.cmpf olt, {{.*}} : vector<8xf32>
+// CHECK-COUNT-2: arith.select {{.*}} : vector<8xi1>, vector<8xf32>
+// CHECK-COUNT-2: math.tanh {{.*}} : vector<8xf32>
+// CHECK-COUNT-2: vector.transfer_write {{.*}} : vector<8xf32>, tensor<1x16xf32>
+// CHECK:   }
+// CHECK:   vector.transfer_read {{.*}} : tensor<1x4xf32>, vector<4xf32>
+// CHECK:   math.tanh {{.*}} : vector<4xf32>
+// CHECK-NOT: linalg.
+func.func @chain(%x: tensor<4x100xf32>) -> tensor<4x100xf32> {
+  %0 = act.relu %x : tensor<4x100xf32>
+  %1 = act.tanh %0 : tensor<4x100xf32>
+  return %1 : tensor<4x100xf32>
+}
+
+// softmax: the max, the sum and the normalization of a row share one loop
+// over rows (the row stays in cache); the reductions keep a register of
+// partial results per lane and reduce it across lanes once per row.
+// CHECK-LABEL: func @softmax
+// CHECK: scf.for
+// CHECK:   scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x16xf32>)
+// CHECK-COUNT-2: arith.maximumf {{.*}} : vector<8xf32>
+// CHECK:   }
+// CHECK:   arith.maximumf {{.*}} : vector<4xf32>
+// CHECK:   vector.multi_reduction <maximumf>, {{.*}} [1] : vector<1x16xf32> to vector<1xf32>
+// CHECK:   scf.for {{.*}} -> (tensor<1x16xf32>)
+// CHECK-COUNT-2: math.exp {{.*}} : vector<8xf32>
+// CHECK-COUNT-2: arith.addf {{.*}} : vector<8xf32>
+// CHECK:   }
+// CHECK:   vector.multi_reduction <add>, {{.*}} [1] : vector<1x16xf32> to vector<1xf32>
+// CHECK:   scf.for {{.*}} -> (tensor<1x100xf32>)
+// CHECK-COUNT-2: math.exp {{.*}} : vector<8xf32>
+// CHECK-COUNT-2: arith.divf {{.*}} : vector<8xf32>
+// CHECK:   }
+// CHECK:   arith.divf {{.*}} : vector<4xf32>
+// CHECK: scf.yield
+// CHECK-NOT: scf.for
+// CHECK-NOT: linalg.
+// CHECK: return
+func.func @softmax(%x: tensor<4x100xf32>) -> tensor<4x100xf32> {
+  %0 = act.softmax %x : tensor<4x100xf32>
+  return %0 : tensor<4x100xf32>
+}
