@@ -19,13 +19,14 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
 
   std::string pipeline = llvm::formatv(
       "convert-act-to-linalg,"
-      "func.func(canonicalize,linalg-fuse-elementwise-ops,"
+      "func.func(convert-elementwise-to-linalg,canonicalize,"
+      "linalg-fuse-elementwise-ops,"
       "act-tile-and-vectorize{{vector-bits={0}},canonicalize,cse),"
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "canonicalize,cse,canonicalize,"
       "func.func(buffer-hoisting,buffer-loop-hoisting,promote-buffers-to-stack),"
-      "buffer-deallocation-pipeline,"
+      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
       "func.func(lower-vector-multi-reduction{{lowering-strategy=inner-reduction},"
       "convert-vector-to-scf),"
       "expand-strided-metadata,lower-affine,convert-scf-to-cf,"

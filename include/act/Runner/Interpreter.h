@@ -1,0 +1,60 @@
+//===- Interpreter.h - act-run's double-precision reference -------*- C++
+//-*-===//
+//
+// For --verify: evaluates a function of the original (unlowered) IR in
+// double precision, one op at a time, with act/Math/Activations.h at
+// T = double and act/Reference/Reference.h; then compares results.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_RUNNER_INTERPRETER_H
+#define ACT_RUNNER_INTERPRETER_H
+
+#include "act/Runner/HostTensor.h"
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/Error.h"
+
+#include <vector>
+
+namespace mlir {
+namespace func {
+class FuncOp;
+} // namespace func
+
+namespace act {
+namespace runner {
+
+/// A dense row-major tensor of doubles (rank 0 for scalars).
+struct RefTensor {
+  SmallVector<int64_t> shape;
+  std::vector<double> data;
+};
+
+RefTensor toRefTensor(const HostTensor &tensor);
+
+/// Runs `func` on `args`. Supports arith.constant, every act op, linalg.fill,
+/// linalg.matmul, tensor.empty, arith.addf/subf/mulf/divf and func.return;
+/// anything else fails with "--verify does not support op X".
+llvm::Expected<std::vector<RefTensor>> interpret(func::FuncOp func,
+                                                 ArrayRef<RefTensor> args);
+
+/// How far a result is from the reference.
+struct Comparison {
+  double maxAbs = 0, maxRel = 0, maxUlp = 0;
+  /// Where maxUlp is (-1 if every element is exact).
+  int64_t worstIndex = -1;
+  double worstGot = 0, worstExpected = 0;
+};
+
+/// Compares `got` with `expected` elementwise. The ulp error is |got - ref|
+/// over the ulp of `ref` rounded to got's element type (at its binade, at
+/// least the smallest subnormal's); NaN vs NaN and equal infinities are
+/// exact, any other NaN/Inf mismatch is an infinite error.
+Comparison compare(const HostTensor &got, const RefTensor &expected);
+
+} // namespace runner
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_RUNNER_INTERPRETER_H

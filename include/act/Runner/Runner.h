@@ -1,0 +1,94 @@
+//===- Runner.h - Compile and call a function with the JIT --------*- C++
+//-*-===//
+//
+// act-run's engine: lowers one function of a module with the act-to-llvm
+// pipeline, JIT-compiles it for the host (or a named CPU) with
+// mlir::ExecutionEngine, and calls it through its C interface
+// (_mlir_ciface_NAME) on HostTensors.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_RUNNER_RUNNER_H
+#define ACT_RUNNER_RUNNER_H
+
+#include "act/Pipelines/Pipelines.h"
+#include "act/Runner/HostTensor.h"
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class ExecutionEngine;
+class ModuleOp;
+namespace func {
+class FuncOp;
+} // namespace func
+
+namespace act {
+namespace runner {
+
+/// The static type of one argument or result: a ranked tensor (or a float
+/// scalar, `isScalar`) of a supported element type.
+struct TensorSpec {
+  ElementKind kind = ElementKind::f32;
+  SmallVector<int64_t> shape;
+  bool isScalar = false;
+
+  std::string str() const;
+  bool matches(const HostTensor &t) const {
+    return t.getKind() == kind && t.getShape() == ArrayRef<int64_t>(shape);
+  }
+};
+
+/// The signature of `func` in act-run's terms; fails (naming the offending
+/// argument or result) for dynamic shapes or unsupported types.
+llvm::Expected<std::pair<std::vector<TensorSpec>, std::vector<TensorSpec>>>
+getSignature(func::FuncOp func);
+
+struct CompileOptions {
+  std::string targetCpu = "host";
+  MathMode math = MathMode::precise;
+};
+
+class CompiledFunction {
+public:
+  /// Lowers a clone of `module` (which is not modified) and JITs it. The
+  /// pipeline's passes must be registered (act::registerAllPasses and
+  /// mlir::registerAllPasses).
+  static llvm::Expected<std::unique_ptr<CompiledFunction>>
+  compile(ModuleOp module, StringRef name, const CompileOptions &options);
+  ~CompiledFunction();
+
+  /// Calls the function. `inputs` must match the signature (the caller
+  /// checks). Results are copied into `results` when it is non-null, and the
+  /// buffers the generated code malloc'ed are freed. `seconds` receives the
+  /// time of the call alone (which includes the result mallocs).
+  void call(ArrayRef<const HostTensor *> inputs,
+            std::vector<HostTensor> *results, double *seconds = nullptr);
+
+  ArrayRef<TensorSpec> getArgSpecs() const { return argSpecs; }
+  ArrayRef<TensorSpec> getResultSpecs() const { return resultSpecs; }
+  double getPipelineSeconds() const { return pipelineSeconds; }
+  double getJitSeconds() const { return jitSeconds; }
+  /// The CPU and features of the target machine the JIT used.
+  StringRef getTargetDescription() const { return targetDescription; }
+
+private:
+  CompiledFunction() = default;
+
+  std::unique_ptr<ExecutionEngine> engine;
+  void (*packedFn)(void **) = nullptr;
+  std::vector<TensorSpec> argSpecs, resultSpecs;
+  double pipelineSeconds = 0, jitSeconds = 0;
+  std::string targetDescription;
+};
+
+} // namespace runner
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_RUNNER_RUNNER_H

@@ -1,0 +1,308 @@
+//===- Runner.cpp - Compile and call a function with the JIT --------------===//
+
+#include "act/Runner/Runner.h"
+#include "act/Dialect/Act/Transforms/Target.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::act::runner;
+using llvm::createStringError;
+
+static double now() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string TensorSpec::str() const {
+  if (isScalar)
+    return getElementKindName(kind).str();
+  std::string s = "tensor<";
+  for (int64_t d : shape)
+    s += std::to_string(d) + "x";
+  return s + getElementKindName(kind).str() + ">";
+}
+
+static llvm::Expected<TensorSpec> getSpec(Type type, const Twine &what) {
+  auto fail = [&](StringRef why) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << what << " has type " << type << ": " << why;
+    return createStringError(s);
+  };
+  TensorSpec spec;
+  Type elementType = type;
+  if (auto tensor = dyn_cast<RankedTensorType>(type)) {
+    if (!tensor.hasStaticShape())
+      return fail("act-run needs static shapes");
+    spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    elementType = tensor.getElementType();
+  } else if (isa<FloatType>(type)) {
+    spec.isScalar = true;
+  } else {
+    return fail("act-run supports ranked tensors and float scalars");
+  }
+  std::optional<ElementKind> kind = getElementKind(elementType);
+  if (!kind)
+    return fail("act-run supports f16, bf16, f32 and f64");
+  spec.kind = *kind;
+  return spec;
+}
+
+llvm::Expected<std::pair<std::vector<TensorSpec>, std::vector<TensorSpec>>>
+act::runner::getSignature(func::FuncOp func) {
+  std::vector<TensorSpec> args, results;
+  FunctionType type = func.getFunctionType();
+  for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+    llvm::Expected<TensorSpec> spec = getSpec(t, "argument #" + Twine(i));
+    if (!spec)
+      return spec.takeError();
+    args.push_back(*spec);
+  }
+  for (auto [i, t] : llvm::enumerate(type.getResults())) {
+    llvm::Expected<TensorSpec> spec = getSpec(t, "result #" + Twine(i));
+    if (!spec)
+      return spec.takeError();
+    // A scalar result is returned by value (or in a padded struct), not
+    // through a memref descriptor; nothing act compiles needs it.
+    if (spec->isScalar)
+      return createStringError("result #" + Twine(i) +
+                               " is a scalar; act-run supports tensor results");
+    results.push_back(*spec);
+  }
+  return std::make_pair(std::move(args), std::move(results));
+}
+
+/// The target machine for the JIT: the host's CPU and features, or a named
+/// CPU (with the features that name implies). Given to both the LLVM IR
+/// optimizer (for its cost model) and code generation.
+static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(StringRef cpu) {
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  llvm::Expected<llvm::orc::JITTargetMachineBuilder> jtmb =
+      llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb)
+    return jtmb.takeError();
+  if (cpu != "host") {
+    std::string error;
+    FailureOr<act::TargetInfo> target = act::resolveTarget(cpu, error);
+    if (failed(target))
+      return createStringError(error);
+    FailureOr<act::TargetInfo> host = act::resolveTarget("host", error);
+    // Running code for wider vectors than the host has dies with SIGILL.
+    if (succeeded(host) && target->vectorBits > host->vectorBits)
+      return createStringError(
+          "--target-cpu=" + cpu.str() + " uses " +
+          Twine(target->vectorBits).str() + "-bit vectors; this host has " +
+          Twine(host->vectorBits).str() + "-bit ones, so the code cannot run");
+    jtmb->setCPU(target->cpu);
+    jtmb->getFeatures() = llvm::SubtargetFeatures(target->features);
+  }
+  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  return jtmb->createTargetMachine();
+}
+
+llvm::Expected<std::unique_ptr<CompiledFunction>>
+CompiledFunction::compile(ModuleOp module, StringRef name,
+                          const CompileOptions &options) {
+  std::unique_ptr<CompiledFunction> result(new CompiledFunction());
+  auto func = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      module, StringAttr::get(module.getContext(), name));
+  if (!func)
+    return createStringError("no function @" + name.str());
+  auto signature = getSignature(func);
+  if (!signature)
+    return signature.takeError();
+  result->argSpecs = std::move(signature->first);
+  result->resultSpecs = std::move(signature->second);
+
+  // Lower a clone that holds only what @name needs, so that unrelated
+  // functions cannot fail the pipeline.
+  OwningOpRef<ModuleOp> clone = module.clone();
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    for (auto f : llvm::make_early_inc_range(clone->getOps<func::FuncOp>()))
+      if (f.getSymName() != name &&
+          SymbolTable::symbolKnownUseEmpty(f, *clone)) {
+        f.erase();
+        erased = true;
+      }
+  }
+  auto cloneFunc = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      *clone, StringAttr::get(module.getContext(), name));
+  cloneFunc->setAttr("llvm.emit_c_interface",
+                     UnitAttr::get(module.getContext()));
+  // Read-only arguments: the kernel may not reuse input buffers for its
+  // results, so inputs survive a call (--benchmark reuses them).
+  for (unsigned i = 0; i < cloneFunc.getNumArguments(); ++i)
+    if (isa<TensorType>(cloneFunc.getArgument(i).getType()))
+      cloneFunc.setArgAttr(i, "bufferization.writable",
+                           BoolAttr::get(module.getContext(), false));
+
+  std::string firstError;
+  double start = now();
+  {
+    ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error &&
+          firstError.empty()) {
+        llvm::raw_string_ostream os(firstError);
+        if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+          os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
+             << loc.getColumn() << ": ";
+        os << diag.str();
+      }
+      return success();
+    });
+    PassManager pm(module.getContext());
+    act::ActToLLVMPipelineOptions pipelineOptions;
+    pipelineOptions.targetCpu = options.targetCpu;
+    pipelineOptions.math = options.math;
+    act::buildActToLLVMPipeline(pm, pipelineOptions);
+    if (failed(pm.run(*clone)))
+      return createStringError("cannot compile @" + name.str() + ": " +
+                               (firstError.empty()
+                                    ? std::string("the pipeline failed")
+                                    : firstError));
+  }
+  result->pipelineSeconds = now() - start;
+
+  start = now();
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
+      createTargetMachine(options.targetCpu);
+  if (!tm)
+    return tm.takeError();
+  result->targetDescription =
+      ((*tm)->getTargetCPU() + " " + (*tm)->getTargetFeatureString()).str();
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // memrefCopy and friends, should the lowering ever call them.
+  SmallVector<StringRef> libs;
+  if (llvm::sys::fs::exists(ACT_RUNNER_C_RUNNER_UTILS))
+    libs.push_back(ACT_RUNNER_C_RUNNER_UTILS);
+  engineOptions.sharedLibPaths = libs;
+  {
+    ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
+        firstError = diag.str();
+      return success();
+    });
+    auto engine =
+        ExecutionEngine::create(*clone, engineOptions, std::move(*tm));
+    if (!engine) {
+      std::string msg = llvm::toString(engine.takeError());
+      if (!firstError.empty())
+        msg += ": " + firstError;
+      return createStringError("cannot JIT @" + name.str() + ": " + msg);
+    }
+    result->engine = std::move(*engine);
+  }
+  result->engine->initialize();
+  auto fn = result->engine->lookupPacked(("_mlir_ciface_" + name).str());
+  if (!fn)
+    return createStringError("cannot JIT @" + name.str() + ": " +
+                             llvm::toString(fn.takeError()));
+  result->packedFn = *fn;
+  result->jitSeconds = now() - start;
+  return std::move(result);
+}
+
+CompiledFunction::~CompiledFunction() = default;
+
+/// A memref descriptor {allocated, aligned, offset, sizes[r], strides[r]}:
+/// all 8-byte words, so `3 + 2r` int64s, identity layout.
+static void fillDescriptor(int64_t *desc, const void *data,
+                           ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
+  desc[0] = desc[1] = reinterpret_cast<intptr_t>(data);
+  desc[2] = 0;
+  int64_t stride = 1;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    desc[3 + d] = shape[d];
+    desc[3 + rank + d] = stride;
+    stride *= shape[d];
+  }
+}
+
+void CompiledFunction::call(ArrayRef<const HostTensor *> inputs,
+                            std::vector<HostTensor> *results, double *seconds) {
+  // The C interface takes a pointer to the results (one descriptor, or a
+  // struct of descriptors, which has no padding) first, then a pointer to
+  // each memref argument's descriptor or a scalar by value. The packed
+  // wrapper wants a pointer to each of those parameters.
+  size_t resultWords = 0;
+  for (const TensorSpec &spec : resultSpecs)
+    resultWords += 3 + 2 * spec.shape.size();
+  SmallVector<int64_t> resultDescs(resultWords, 0);
+  void *resultPtr = resultDescs.data();
+
+  SmallVector<SmallVector<int64_t>> argDescs(inputs.size());
+  SmallVector<void *> argPtrs(inputs.size());
+  SmallVector<void *> packed;
+  if (!resultSpecs.empty())
+    packed.push_back(&resultPtr);
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    if (argSpecs[i].isScalar) {
+      packed.push_back(const_cast<void *>(input->getData()));
+      continue;
+    }
+    argDescs[i].resize(3 + 2 * input->getRank());
+    fillDescriptor(argDescs[i].data(), input->getData(), input->getShape());
+    argPtrs[i] = argDescs[i].data();
+    packed.push_back(&argPtrs[i]);
+  }
+
+  double start = now();
+  packedFn(packed.data());
+  if (seconds)
+    *seconds = now() - start;
+
+  if (results)
+    results->clear();
+  SmallVector<void *> freed;
+  int64_t *desc = resultDescs.data();
+  for (const TensorSpec &spec : resultSpecs) {
+    auto *allocated = reinterpret_cast<char *>(desc[0]);
+    auto *aligned = reinterpret_cast<char *>(desc[1]);
+    int64_t offset = desc[2];
+    if (results) {
+      HostTensor t(spec.kind, spec.shape);
+      std::memcpy(t.getData(), aligned + offset * getElementKindSize(spec.kind),
+                  t.getSizeInBytes());
+      results->push_back(std::move(t));
+    }
+    // The deallocation pipeline hands results over as fresh mallocs; still,
+    // never free an input buffer or the same buffer twice.
+    bool isInput = llvm::any_of(inputs, [&](const HostTensor *in) {
+      return in->getData() == allocated;
+    });
+    if (allocated && !isInput && !llvm::is_contained(freed, allocated)) {
+      freed.push_back(allocated);
+      std::free(allocated);
+    }
+    desc += 3 + 2 * spec.shape.size();
+  }
+}

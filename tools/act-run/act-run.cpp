@@ -1,0 +1,341 @@
+//===- act-run.cpp - Compile and run one function of an act module -*- C++
+//-*-===//
+//
+// iree-run-module for act: parses a module, lowers one function with the
+// act-to-llvm pipeline, JITs it for this machine and calls it on inputs given
+// on the command line or in .npy files; prints or saves the results, checks
+// them against a double-precision reference (--verify) or times the call
+// (--benchmark).
+//
+//===----------------------------------------------------------------------===//
+
+#include "act/InitAll.h"
+#include "act/Runner/HostTensor.h"
+#include "act/Runner/Interpreter.h"
+#include "act/Runner/Runner.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::act::runner;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("act-run options");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<FILE.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    functionName("function",
+                 cl::desc("The function to run (default: the only one)"),
+                 cl::value_desc("NAME"), cl::cat(category));
+static cl::list<std::string> inputs(
+    "input",
+    cl::desc("An argument, in order: @FILE.npy, SHAPExTYPE=v1 v2 ... (e.g. "
+             "2x3xf32=1,2,3,4,5,6; f32=1.5 is a scalar), "
+             "SHAPExTYPE=random:SEED (uniform in [-8, 8)) or "
+             "SHAPExTYPE=splat:V. A bf16 argument takes an f32 .npy"),
+    cl::value_desc("SPEC"), cl::cat(category));
+static cl::list<std::string>
+    outputs("output",
+            cl::desc("@FILE.npy: write the next result there instead of "
+                     "printing it (bf16 is written as f32)"),
+            cl::value_desc("@FILE.npy"), cl::cat(category));
+static cl::opt<bool>
+    verify("verify",
+           cl::desc("Compare the results with a double-precision evaluation "
+                    "of the original IR; exit 2 if one is off by more than "
+                    "--verify-ulp"),
+           cl::cat(category));
+static cl::opt<double> verifyUlp("verify-ulp",
+                                 cl::desc("The bound for --verify, in ulps of "
+                                          "the result type (default 4)"),
+                                 cl::init(4.0), cl::cat(category));
+static cl::opt<bool> benchmark(
+    "benchmark",
+    cl::desc("Time the call: one first call, then --benchmark-repetitions "
+             "calls on the same inputs. Each time includes the malloc of the "
+             "results (the code allocates them) but not their free. Results "
+             "are not printed"),
+    cl::cat(category));
+static cl::opt<unsigned>
+    repetitions("benchmark-repetitions",
+                cl::desc("Timed calls after the first (default 10)"),
+                cl::init(10), cl::cat(category));
+enum class BenchFormat { text, json };
+static cl::opt<BenchFormat> benchFormat(
+    "benchmark-format", cl::desc("How --benchmark reports"),
+    cl::values(clEnumValN(BenchFormat::text, "text", "lines of text"),
+               clEnumValN(BenchFormat::json, "json", "one JSON object")),
+    cl::init(BenchFormat::text), cl::cat(category));
+static cl::opt<std::string>
+    targetCpu("target-cpu",
+              cl::desc("'host' (default) or an LLVM x86-64 CPU name; code for "
+                       "a CPU with wider vectors than this one cannot run"),
+              cl::init("host"), cl::cat(category));
+static cl::opt<act::MathMode>
+    mathMode("math", cl::desc("Accuracy of exp, tanh, erf, ..."),
+             cl::values(clEnumValN(act::MathMode::precise, "precise",
+                                   "the documented ulp bounds"),
+                        clEnumValN(act::MathMode::fast, "fast",
+                                   "fewer operations, looser bounds")),
+             cl::init(act::MathMode::precise), cl::cat(category));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "act-run") << message << "\n";
+  return 1;
+}
+
+static int fail(llvm::Error error) {
+  return fail(llvm::toString(std::move(error)));
+}
+
+/// Checks `given` against argument `i` of the signature; converts an f32
+/// .npy for a bf16 argument (numpy has no bf16).
+static llvm::Error checkInput(unsigned i, const TensorSpec &spec,
+                              HostTensor &given, bool fromNpy) {
+  if (spec.isScalar && given.getRank() == 0 && given.getKind() == spec.kind)
+    return llvm::Error::success();
+  if (fromNpy && spec.kind == ElementKind::bf16 &&
+      given.getKind() == ElementKind::f32 &&
+      given.getShape() == ArrayRef<int64_t>(spec.shape)) {
+    given = given.convertTo(ElementKind::bf16);
+    return llvm::Error::success();
+  }
+  if (!spec.isScalar && spec.matches(given))
+    return llvm::Error::success();
+  std::string givenType = given.getTypeString();
+  if (given.getRank() == 0 && spec.isScalar)
+    givenType = getElementKindName(given.getKind()).str();
+  return llvm::createStringError("input #" + std::to_string(i) + ": expected " +
+                                 spec.str() + ", given " + givenType);
+}
+
+static std::string formatSeconds(double s) {
+  char buf[32];
+  if (s < 1e-3)
+    std::snprintf(buf, sizeof(buf), "%.2f us", s * 1e6);
+  else if (s < 1)
+    std::snprintf(buf, sizeof(buf), "%.3f ms", s * 1e3);
+  else
+    std::snprintf(buf, sizeof(buf), "%.3f s", s);
+  return buf;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "act-run: compile a function with act-to-llvm, JIT it and run it\n");
+
+  // The act-to-llvm pipeline is built from registered pass names.
+  registerAllPasses();
+  act::registerAllPasses();
+
+  // Parse.
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  act::registerAllDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string errorMessage;
+  auto file = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (!file)
+    return fail("cannot open " + inputFile + ": " + file.getError().message());
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
+  std::string parseError;
+  OwningOpRef<ModuleOp> module;
+  {
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error &&
+          parseError.empty()) {
+        llvm::raw_string_ostream os(parseError);
+        if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+          os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
+             << loc.getColumn() << ": ";
+        os << diag.str();
+      }
+      return success();
+    });
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
+  if (!module)
+    return fail(parseError.empty() ? "cannot parse " + inputFile : parseError);
+
+  // Find the function.
+  SmallVector<func::FuncOp> funcs(module->getOps<func::FuncOp>());
+  auto listFunctions = [&] {
+    std::string names;
+    for (func::FuncOp f : funcs)
+      if (!f.isExternal())
+        names += (names.empty() ? "@" : ", @") + f.getSymName().str();
+    return names.empty() ? std::string("none") : names;
+  };
+  func::FuncOp func;
+  if (functionName.empty()) {
+    if (funcs.size() != 1)
+      return fail("--function=NAME is needed; available: " + listFunctions());
+    func = funcs.front();
+  } else {
+    func = module->lookupSymbol<func::FuncOp>(functionName);
+    if (!func || func.isExternal())
+      return fail("no function @" + functionName + " in " + inputFile +
+                  "; available: " + listFunctions());
+  }
+  StringRef name = func.getSymName();
+
+  auto signature = getSignature(func);
+  if (!signature)
+    return fail("@" + name + ": " + llvm::toString(signature.takeError()));
+  std::vector<TensorSpec> &argSpecs = signature->first;
+  std::vector<TensorSpec> &resultSpecs = signature->second;
+
+  // Inputs.
+  if (inputs.size() != argSpecs.size())
+    return fail("@" + name + " takes " + Twine(argSpecs.size()) +
+                " inputs, given " + Twine(inputs.size()));
+  std::vector<HostTensor> args;
+  for (auto [i, spec] : llvm::enumerate(inputs)) {
+    llvm::Expected<HostTensor> t = parseInputSpec(spec);
+    if (!t)
+      return fail(t.takeError());
+    if (llvm::Error err =
+            checkInput(i, argSpecs[i], *t, StringRef(spec).starts_with("@")))
+      return fail(std::move(err));
+    args.push_back(std::move(*t));
+  }
+  if (outputs.size() > resultSpecs.size())
+    return fail("@" + name + " has " + Twine(resultSpecs.size()) +
+                " results, given " + Twine(outputs.size()) + " --output");
+  for (const std::string &out : outputs)
+    if (!StringRef(out).starts_with("@"))
+      return fail("--output takes @FILE.npy, given '" + out + "'");
+
+  // The reference first, on the original IR, so that an unsupported op
+  // fails before any compiling.
+  std::vector<RefTensor> reference;
+  if (verify) {
+    std::vector<RefTensor> refArgs;
+    for (const HostTensor &t : args)
+      refArgs.push_back(toRefTensor(t));
+    auto r = interpret(func, refArgs);
+    if (!r)
+      return fail(r.takeError());
+    reference = std::move(*r);
+  }
+
+  // Compile.
+  CompileOptions options;
+  options.targetCpu = targetCpu;
+  options.math = mathMode;
+  auto compiled = CompiledFunction::compile(*module, name, options);
+  if (!compiled)
+    return fail(compiled.takeError());
+
+  // Run.
+  SmallVector<const HostTensor *> argPtrs;
+  for (const HostTensor &t : args)
+    argPtrs.push_back(&t);
+  std::vector<HostTensor> results;
+  double firstCall;
+  (*compiled)->call(argPtrs, &results, &firstCall);
+
+  for (auto [i, out] : llvm::enumerate(outputs))
+    if (llvm::Error err = writeNpy(StringRef(out).drop_front(), results[i]))
+      return fail(std::move(err));
+  if (!benchmark)
+    for (size_t i = outputs.size(); i < results.size(); ++i)
+      printTensor(llvm::outs(), results[i]);
+
+  int exitCode = 0;
+  if (verify) {
+    for (auto [i, got] : llvm::enumerate(results)) {
+      Comparison c = compare(got, reference[i]);
+      bool ok = c.maxUlp <= verifyUlp;
+      llvm::outs() << "result #" << i << ": max abs "
+                   << llvm::format("%.2g", c.maxAbs) << ", max rel "
+                   << llvm::format("%.2g", c.maxRel) << ", max ulp "
+                   << llvm::format("%.1f", c.maxUlp);
+      if (c.worstIndex >= 0)
+        llvm::outs() << " (at index "
+                     << formatIndex(got.getShape(), c.worstIndex) << ": got "
+                     << llvm::format("%.9g", c.worstGot) << ", expected "
+                     << llvm::format("%.9g", c.worstExpected) << ")";
+      llvm::outs() << " - " << (ok ? "ok" : "FAILED") << " (bound "
+                   << llvm::format("%g", verifyUlp.getValue()) << " ulp)\n";
+      if (!ok)
+        exitCode = 2;
+    }
+  }
+
+  if (benchmark) {
+    std::vector<double> times(repetitions);
+    for (double &t : times)
+      (*compiled)->call(argPtrs, nullptr, &t);
+    std::sort(times.begin(), times.end());
+    double minT = times.empty() ? firstCall : times.front();
+    double maxT = times.empty() ? firstCall : times.back();
+    double median = firstCall;
+    if (!times.empty())
+      median =
+          times.size() % 2
+              ? times[times.size() / 2]
+              : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
+    int64_t bytes = 0;
+    for (const HostTensor &t : args)
+      bytes += t.getSizeInBytes();
+    for (const HostTensor &t : results)
+      bytes += t.getSizeInBytes();
+    double gbps = minT > 0 ? bytes / minT / 1e9 : 0;
+    double pipeline = (*compiled)->getPipelineSeconds();
+    double jit = (*compiled)->getJitSeconds();
+    if (benchFormat == BenchFormat::json) {
+      llvm::outs() << llvm::format(
+          "{\"function\": \"%s\", \"target\": \"%s\", \"repetitions\": %u, "
+          "\"compile_pipeline_ms\": %.3f, \"compile_jit_ms\": %.3f, "
+          "\"first_call_us\": %.3f, \"min_us\": %.3f, \"median_us\": %.3f, "
+          "\"max_us\": %.3f, \"bytes\": %lld, \"gb_per_s\": %.3f}\n",
+          name.str().c_str(), targetCpu.c_str(), repetitions.getValue(),
+          pipeline * 1e3, jit * 1e3, firstCall * 1e6, minT * 1e6, median * 1e6,
+          maxT * 1e6, static_cast<long long>(bytes), gbps);
+    } else {
+      llvm::outs() << "@" << name << " on "
+                   << (*compiled)->getTargetDescription().split(' ').first
+                   << "\n"
+                   << "compile: pipeline " << formatSeconds(pipeline)
+                   << ", JIT " << formatSeconds(jit) << "\n"
+                   << "first call: " << formatSeconds(firstCall) << "\n"
+                   << repetitions << " calls: min " << formatSeconds(minT)
+                   << ", median " << formatSeconds(median) << ", max "
+                   << formatSeconds(maxT) << "\n"
+                   << "bandwidth: " << llvm::format("%.2f", gbps) << " GB/s ("
+                   << bytes << " bytes in + out at the min)\n";
+    }
+  }
+  return exitCode;
+}
