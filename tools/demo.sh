@@ -27,6 +27,14 @@ section "Canonicalization: identities fold away, constants fold through the refe
 echo "\$ act-opt tools/demo/activations.mlir --canonicalize"
 "$opt" "$example" --canonicalize
 
+section "Compiled for this CPU and run: the FFN activations on random input, checked against the reference"
+echo "\$ act-run tools/demo/activations.mlir --function=ffn_activations --input=8x64xf32=random:1 --verify"
+"$build/bin/act-run" "$example" --function=ffn_activations --input=8x64xf32=random:1 --verify | tail -n 1
+# Tiny softmax outputs inherit the rounding of x - max (about |x - max|
+# * 2^-24 relative), as in any f32 softmax: hence a 16 ulp bound.
+echo "\$ act-run tools/demo/activations.mlir --function=attention_scores --input=4x16x16xf32=random:2 --verify --verify-ulp=16"
+"$build/bin/act-run" "$example" --function=attention_scores --input=4x16x16xf32=random:2 --verify --verify-ulp=16 | tail -n 1
+
 section "Bad input gets a diagnostic and a non-zero exit"
 bad='func.func @f(%x: tensor<4x7xf32>) -> tensor<4x3xf32> {
   %y = act.glu %x : tensor<4x7xf32> -> tensor<4x3xf32>
