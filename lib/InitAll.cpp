@@ -1,4 +1,4 @@
-//===- InitAll.cpp - Register everything act provides -------------*- C++ -*-===//
+//===- InitAll.cpp - Register everything act provides -----------*- C++ -*-===//
 
 #include "act/InitAll.h"
 #include "act/Conversion/Passes.h"

@@ -1,4 +1,4 @@
-//===- InitAll.h - Register everything act provides ---------------*- C++ -*-===//
+//===- InitAll.h - Register everything act provides -------------*- C++ -*-===//
 //
 // For tools and for compilers that embed act: one call each to make act's
 // dialects and passes known.

@@ -1,4 +1,5 @@
-//===- Reference.cpp - Double-precision reference of the row ops --*- C++ -*-===//
+//===- Reference.cpp - Double-precision reference of the row ops --*- C++
+//-*-===//
 
 #include "act/Reference/Reference.h"
 #include "act/Math/Activations.h"
@@ -50,8 +51,7 @@ void softmin(const double *x, double *y, int64_t n) {
   softmax(y, y, n);
 }
 
-void softmaxBackward(const double *y, const double *dy, double *dx,
-                     int64_t n) {
+void softmaxBackward(const double *y, const double *dy, double *dx, int64_t n) {
   double dot = 0.0;
   for (int64_t i = 0; i < n; ++i)
     dot += dy[i] * y[i];
@@ -68,8 +68,7 @@ void logSoftmaxBackward(const double *y, const double *dy, double *dx,
     dx[i] = dy[i] - std::exp(y[i]) * sum;
 }
 
-void softminBackward(const double *y, const double *dy, double *dx,
-                     int64_t n) {
+void softminBackward(const double *y, const double *dy, double *dx, int64_t n) {
   softmaxBackward(y, dy, dx, n);
   for (int64_t i = 0; i < n; ++i)
     dx[i] = -dx[i];
@@ -99,8 +98,9 @@ void maxoutBackward(const double *x, const double *dy, double *dx, int64_t n,
     const double *group = x + i * groups;
     int64_t best = 0;
     for (int64_t j = 1; j < groups; ++j)
-      if (std::isnan(group[best]) ? false
-                                  : (std::isnan(group[j]) || group[j] > group[best]))
+      if (std::isnan(group[best])
+              ? false
+              : (std::isnan(group[j]) || group[j] > group[best]))
         best = j;
     for (int64_t j = 0; j < groups; ++j)
       dx[i * groups + j] = j == best ? dy[i] : 0.0;

@@ -1,4 +1,5 @@
-//===- act-opt.cpp - mlir-opt with the act dialect and passes -----*- C++ -*-===//
+//===- act-opt.cpp - mlir-opt with the act dialect and passes -----*- C++
+//-*-===//
 
 #include "act/InitAll.h"
 

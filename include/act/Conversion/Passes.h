@@ -1,4 +1,4 @@
-//===- Passes.h - act conversion passes ---------------------------*- C++ -*-===//
+//===- Passes.h - act conversion passes -------------------------*- C++ -*-===//
 
 #ifndef ACT_CONVERSION_PASSES_H
 #define ACT_CONVERSION_PASSES_H

@@ -1,4 +1,5 @@
-//===- Reference.h - Double-precision reference of the row ops ---*- C++ -*-===//
+//===- Reference.h - Double-precision reference of the row ops ---*- C++
+//-*-===//
 //
 // The elementwise activations' reference is act/Math/Activations.h at
 // T = double. This adds the ops that work along a dimension, on one

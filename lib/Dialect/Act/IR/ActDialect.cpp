@@ -1,4 +1,4 @@
-//===- ActDialect.cpp - The act dialect ---------------------------*- C++ -*-===//
+//===- ActDialect.cpp - The act dialect -------------------------*- C++ -*-===//
 
 #include "act/Dialect/Act/IR/ActDialect.h"
 #include "act/Dialect/Act/IR/ActOps.h"

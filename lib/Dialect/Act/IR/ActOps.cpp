@@ -1,4 +1,4 @@
-//===- ActOps.cpp - Verifiers and folders of the act ops ----------*- C++ -*-===//
+//===- ActOps.cpp - Verifiers and folders of the act ops --------*- C++ -*-===//
 
 #include "act/Dialect/Act/IR/ActOps.h"
 
@@ -148,8 +148,8 @@ static LogicalResult verifyNonZero(Operation *op, StringRef name,
 LogicalResult HardTanhOp::verify() {
   if (getMinVal() > getMaxVal())
     return emitOpError() << "requires min_val <= max_val, got min_val = "
-                         << str(getMinVal()) << " and max_val = "
-                         << str(getMaxVal());
+                         << str(getMinVal())
+                         << " and max_val = " << str(getMaxVal());
   return success();
 }
 
@@ -164,11 +164,14 @@ LogicalResult HardShrinkOp::verify() {
 LogicalResult RReluOp::verify() {
   if (getLower() > getUpper())
     return emitOpError() << "requires lower <= upper, got lower = "
-                         << str(getLower()) << " and upper = " << str(getUpper());
+                         << str(getLower())
+                         << " and upper = " << str(getUpper());
   return success();
 }
 
-LogicalResult CeluOp::verify() { return verifyNonZero(*this, "alpha", getAlpha()); }
+LogicalResult CeluOp::verify() {
+  return verifyNonZero(*this, "alpha", getAlpha());
+}
 
 LogicalResult SoftplusOp::verify() {
   return verifyNonZero(*this, "beta", getBeta());
@@ -178,9 +181,9 @@ LogicalResult SoftplusOp::verify() {
 static LogicalResult verifyDim(Operation *op, int64_t dim, Value input) {
   int64_t rank = cast<ShapedType>(input.getType()).getRank();
   if (dim < -rank || dim >= rank)
-    return op->emitOpError() << "dim " << dim << " is out of range for rank "
-                             << rank << " (expected -" << rank
-                             << " <= dim < " << rank << ")";
+    return op->emitOpError()
+           << "dim " << dim << " is out of range for rank " << rank
+           << " (expected -" << rank << " <= dim < " << rank << ")";
   return success();
 }
 

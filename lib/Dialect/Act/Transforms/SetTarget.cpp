@@ -1,4 +1,4 @@
-//===- SetTarget.cpp - Record the target CPU ----------------------*- C++ -*-===//
+//===- SetTarget.cpp - Record the target CPU --------------------*- C++ -*-===//
 
 #include "act/Dialect/Act/Transforms/Passes.h"
 #include "act/Dialect/Act/Transforms/Target.h"

@@ -1,4 +1,4 @@
-//===- Target.cpp - The CPU act compiles for ----------------------*- C++ -*-===//
+//===- Target.cpp - The CPU act compiles for --------------------*- C++ -*-===//
 
 #include "act/Dialect/Act/Transforms/Target.h"
 
@@ -25,7 +25,8 @@ FailureOr<act::TargetInfo> act::resolveTarget(StringRef cpu,
   TargetInfo info;
   llvm::Triple triple("x86_64-unknown-linux-gnu");
   info.triple = triple.str();
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return failure();
 

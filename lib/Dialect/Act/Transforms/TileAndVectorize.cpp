@@ -1,4 +1,4 @@
-//===- TileAndVectorize.cpp - Tile, fuse and vectorize for the CPU -*- C++ -*-===//
+//===- TileAndVectorize.cpp - Tile, fuse and vectorize for the CPU --------===//
 
 #include "act/Dialect/Act/Transforms/Passes.h"
 
@@ -15,8 +15,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
-#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -57,8 +57,8 @@ static LogicalResult tileRowsAndFuse(RewriterBase &rewriter,
   scf::SCFTileAndFuseOptions options;
   options.tilingOptions.setTileSizes(sizes);
   options.setFusionControlFn(
-      [](tensor::ExtractSliceOp, OpResult producer,
-         bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+      [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         auto linalgProducer = dyn_cast<linalg::LinalgOp>(producer.getOwner());
         // A producer reducing along a tiled loop would be recomputed whole
         // for every tile.
@@ -85,8 +85,8 @@ static LogicalResult tileInnermost(RewriterBase &rewriter, linalg::LinalgOp op,
   if (loops == 0)
     return success();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  bool innermostReduces = op.getIteratorTypesArray().back() ==
-                          utils::IteratorType::reduction;
+  bool innermostReduces =
+      op.getIteratorTypesArray().back() == utils::IteratorType::reduction;
   rewriter.setInsertionPoint(op);
   SmallVector<OpFoldResult> sizes;
   scf::ForOp innerLoop;
@@ -217,11 +217,9 @@ struct ActTileAndVectorizePass final
     vector::populateVectorUnrollPatterns(
         patterns,
         vector::UnrollVectorOptions()
-            .setNativeShapeFn(
-                [this](Operation *op) { return nativeShape(op); })
-            .setFilterConstraint([](Operation *op) {
-              return success(isUnrollable(op));
-            }));
+            .setNativeShapeFn([this](Operation *op) { return nativeShape(op); })
+            .setFilterConstraint(
+                [](Operation *op) { return success(isUnrollable(op)); }));
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     vector::populateVectorTransferDropUnitDimsPatterns(patterns);
     vector::populateDropUnitDimWithShapeCastPatterns(patterns);

@@ -1,4 +1,4 @@
-//===- ActBase.td - The act dialect, its types and attributes -*- tablegen -*-===//
+//===- ActBase.td - The act dialect, its types and attributes -------------===//
 
 #ifndef ACT_BASE
 #define ACT_BASE

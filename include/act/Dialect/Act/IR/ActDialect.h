@@ -1,4 +1,4 @@
-//===- ActDialect.h - The act dialect ----------------------------*- C++ -*-===//
+//===- ActDialect.h - The act dialect ---------------------------*- C++ -*-===//
 
 #ifndef ACT_DIALECT_ACT_IR_ACTDIALECT_H
 #define ACT_DIALECT_ACT_IR_ACTDIALECT_H

@@ -1,4 +1,4 @@
-//===- ActOps.h - The act activation ops -------------------------*- C++ -*-===//
+//===- ActOps.h - The act activation ops ------------------------*- C++ -*-===//
 
 #ifndef ACT_DIALECT_ACT_IR_ACTOPS_H
 #define ACT_DIALECT_ACT_IR_ACTOPS_H

@@ -1,4 +1,4 @@
-//===- Target.h - The CPU act compiles for ------------------------*- C++ -*-===//
+//===- Target.h - The CPU act compiles for ----------------------*- C++ -*-===//
 
 #ifndef ACT_DIALECT_ACT_TRANSFORMS_TARGET_H
 #define ACT_DIALECT_ACT_TRANSFORMS_TARGET_H
