@@ -1,4 +1,4 @@
-//===- Pipelines.cpp - act's pass pipelines -----------------------*- C++ -*-===//
+//===- Pipelines.cpp - act's pass pipelines ---------------------*- C++ -*-===//
 
 #include "act/Pipelines/Pipelines.h"
 #include "act/Dialect/Act/Transforms/Target.h"
@@ -18,21 +18,26 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
   unsigned vectorBits = succeeded(target) ? target->vectorBits : 256;
 
   std::string pipeline = llvm::formatv(
-      "convert-act-to-linalg,"
+      "convert-act-to-linalg{{math={2}},"
       "func.func(convert-elementwise-to-linalg,canonicalize,"
       "linalg-fuse-elementwise-ops,"
-      "act-tile-and-vectorize{{vector-bits={0}},canonicalize,cse),"
-      "one-shot-bufferize{{bufferize-function-boundaries "
+      "act-tile-and-vectorize{{vector-bits={0}},canonicalize,cse,"
+      "act-expand-math{{math={2}},canonicalize,cse),"
+      "eliminate-empty-tensors,one-shot-bufferize{{bufferize-function-"
+      "boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "canonicalize,cse,canonicalize,"
-      "func.func(buffer-hoisting,buffer-loop-hoisting,promote-buffers-to-stack),"
+      "func.func(buffer-hoisting,buffer-loop-hoisting,promote-buffers-to-stack)"
+      ","
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "func.func(lower-vector-multi-reduction{{lowering-strategy=inner-reduction},"
+      "func.func(lower-vector-multi-reduction{{lowering-strategy=inner-"
+      "reduction},"
       "convert-vector-to-scf),"
       "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
       "convert-vector-to-llvm,convert-math-to-llvm,convert-to-llvm,"
       "reconcile-unrealized-casts,act-set-target{{cpu={1}}",
-      vectorBits, options.targetCpu.getValue());
+      vectorBits, options.targetCpu.getValue(),
+      options.math == MathMode::fast ? "fast" : "precise");
   if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
     llvm::report_fatal_error("act-to-llvm: malformed internal pipeline");
 }

@@ -33,6 +33,25 @@ func.func @hardswish_tail(%x: tensor<1000xf32>) -> tensor<1000xf32> {
   return %0 : tensor<1000xf32>
 }
 
+// Transcendentals are act's own branch-free vector math: no libm calls
+// (only intrinsics such as llvm.fma, and the result's malloc).
+// CHECK-LABEL: define {{.*}} @gelu_silu_mish_softplus(
+// CHECK-NOT: call {{.*}}@{{(exp|expm1|log|log1p|tanh|erf|erfc)f?}}(
+// CHECK-NOT: @llvm.{{(exp|log|tanh)}}.
+// AVX2: call <8 x float> @llvm.fma.v8f32(
+// AVX512: call <16 x float> @llvm.fma.v16f32(
+// CHECK-NOT: call {{.*}}@{{(exp|expm1|log|log1p|tanh|erf|erfc)f?}}(
+// CHECK-NOT: @llvm.{{(exp|log|tanh)}}.
+// CHECK: ret
+func.func @gelu_silu_mish_softplus(%x: tensor<4096xf32>) -> tensor<4096xf32> {
+  %0 = act.gelu %x : tensor<4096xf32>
+  %1 = act.silu %0 : tensor<4096xf32>
+  %2 = act.mish %1 : tensor<4096xf32>
+  %3 = act.softplus %2 : tensor<4096xf32>
+  %4 = act.tanh %3 : tensor<4096xf32>
+  return %4 : tensor<4096xf32>
+}
+
 // CHECK: attributes #{{[0-9]+}} = { {{.*}}"target-cpu"="{{haswell|skylake-avx512}}"
 
 // ASM512-LABEL: leaky_relu:

@@ -5,6 +5,8 @@
 
 #include "act/Conversion/ActToLinalg/ActToLinalg.h"
 
+#include "act/Dialect/Act/Transforms/MathEmitter.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

@@ -24,9 +24,23 @@ def ConvertActToLinalgPass : Pass<"convert-act-to-linalg"> {
     - `act.glu` becomes two `tensor.extract_slice` halves and a generic;
     - `act.maxout` becomes a `tensor.expand_shape` and a max reduction.
 
-    Transcendentals stay math ops (math.exp, math.erfc, ...), for
-    `act-expand-math` to replace with act's own approximations.
+    Standard transcendentals stay math ops (math.exp, math.erfc, ...), for
+    `act-expand-math` to replace with act's own approximations. The few
+    primitives without a math op (the normal CDF of gelu, x - tanh(x) of
+    tanhshrink, the sigmoid of gelu's cubic) are emitted as act's f32
+    approximations with `math=precise`, and composed from math ops with
+    `math=fast` (and for f64).
   }];
+  let options = [
+    Option<"math", "math", "::mlir::act::math::MathMode",
+           /*default=*/"::mlir::act::math::MathMode::precise",
+           "How accurately transcendentals are computed",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::act::math::MathMode::precise, "precise",
+                        "act's approximations, within docs/Accuracy.md's bounds"),
+             clEnumValN(::mlir::act::math::MathMode::fast, "fast",
+                        "MLIR's polynomial approximations"))}]>,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

@@ -9,8 +9,16 @@
 // the comparisons < <= > >= (ordered: false for NaN) returning a condition
 // type, and these functions found by argument-dependent lookup:
 //   exp expm1 log1p tanh erfc abs          elementwise math
+//   fma(a, b, c)                           a * b + c, rounded once
+//   logistic(x)                            1 / (1 + e^-x)
+//   log1pExp(x)                            log(1 + e^x)
+//   normalCdf(x)                           Phi(x) = erfc(-x / sqrt(2)) / 2
+//   xMinusTanh(x)                          x - tanh(x)
+//   sigmoidOfCubic(x, a, b)                sigmoid(x (a + b x^2)), a, b double
 //   select(cond, a, b)                     cond ? a : b per element
 //   splatLike(x, c)                        the constant c shaped like x
+// (logistic and the four after it are what their activations need to stay
+// accurate and cheap at float precision: see act/Math/VectorMath.h.)
 //
 // Parameters are plain doubles: they are op attributes, known when the code
 // is built, so a formula may branch on them in C++.
@@ -41,6 +49,11 @@ inline double erfc(double x) { return std::erfc(x); }
 inline double abs(double x) { return std::fabs(x); }
 inline double select(bool cond, double a, double b) { return cond ? a : b; }
 inline double splatLike(double, double c) { return c; }
+inline double fma(double a, double b, double c) { return std::fma(a, b, c); }
+inline double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+inline double log1pExp(double x) {
+  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+}
 
 //===----------------------------------------------------------------------===//
 // Constants (PyTorch's values).
@@ -48,10 +61,52 @@ inline double splatLike(double, double c) { return c; }
 
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
-constexpr double kSqrtHalf = 0.70710678118654752440084436210485;   // 1/sqrt(2)
-constexpr double kSqrt2OverPi = 0.79788456080286535587989211986876; // sqrt(2/pi)
-constexpr double kInvSqrt2Pi = 0.39894228040143267793994605993438;  // 1/sqrt(2pi)
+constexpr double kSqrtHalf = 0.70710678118654752440084436210485; // 1/sqrt(2)
+constexpr double kSqrt2OverPi =
+    0.79788456080286535587989211986876; // sqrt(2/pi)
+constexpr double kInvSqrt2Pi =
+    0.39894228040143267793994605993438; // 1/sqrt(2pi)
 constexpr double kGeluTanhCubic = 0.044715;
+
+//===----------------------------------------------------------------------===//
+// Primitives for T = double that need the constants, or more than libm.
+//===----------------------------------------------------------------------===//
+
+/// erfc(-x / sqrt(2)) / 2. The rounding error dz of z = -x / sqrt(2) would
+/// cost ~z^2 ulps in the lower tail, so it is added back to first order:
+/// erfc(z + dz) = erfc(z) - dz 2/sqrt(pi) exp(-z^2).
+inline double normalCdf(double x) {
+  constexpr double kSqrtHalfLo = -4.8336466567264565e-17; // 1/sqrt2 - kSqrtHalf
+  constexpr double k2OverSqrtPi = 1.1283791670955125739;
+  // At +-Inf the correction would be Inf * 0.
+  if (std::isinf(x))
+    return x > 0 ? 1.0 : 0.0;
+  double z = x * -kSqrtHalf;
+  double dz = std::fma(x, -kSqrtHalf, -z) - x * kSqrtHalfLo;
+  return 0.5 * (std::erfc(z) - dz * k2OverSqrtPi * std::exp(-z * z));
+}
+
+/// x - tanh(x) without the cancellation near 0: its series there, and long
+/// double (11 more bits than the cancellation costs) beyond.
+inline double xMinusTanh(double x) {
+  if (std::fabs(x) < 0.04) {
+    double x2 = x * x;
+    return x * x2 *
+           (1.0 / 3 +
+            x2 * (-2.0 / 15 +
+                  x2 * (17.0 / 315 + x2 * (-62.0 / 2835 +
+                                           x2 * (1382.0 / 155925 +
+                                                 x2 * (-21844.0 / 6081075))))));
+  }
+  return double(x - std::tanh((long double)x));
+}
+
+/// sigmoid(x (a + b x^2)), in long double: where the sigmoid is exponentially
+/// small its relative error is the argument's absolute error.
+inline double sigmoidOfCubic(double x, double a, double b) {
+  long double u = x * (a + b * (long double)x * x);
+  return double(1 / (1 + std::exp(-u)));
+}
 
 //===----------------------------------------------------------------------===//
 // Forward.
@@ -77,29 +132,33 @@ T linear(T x, double alpha, double beta) {
   return x * alpha + beta;
 }
 
+/// 1 / (1 + e^-x): a primitive, whose float kernel is more accurate than
+/// this formula in float (and underflows gradually).
 template <typename T>
 T sigmoid(T x) {
-  return 1.0 / (1.0 + exp(-x));
+  return logistic(x);
 }
 
 /// PyTorch's clamp: NaN passes through, and so does -0 at a bound of 0.
 template <typename T>
 T clamp(T x, double lo, double hi) {
-  return select(x < lo, splatLike(x, lo),
-                select(x > hi, splatLike(x, hi), x));
+  return select(x < lo, splatLike(x, lo), select(x > hi, splatLike(x, hi), x));
 }
 
 /// clamp(alpha * x + beta, 0, 1); PyTorch's Hardsigmoid is alpha = 1/6,
-/// beta = 1/2.
+/// beta = 1/2. Computed as (x + beta / alpha) * alpha, PyTorch's (x + 3) / 6:
+/// alpha * x + beta would cancel near the lower kink.
 template <typename T>
 T hardSigmoid(T x, double alpha, double beta) {
-  return clamp(x * alpha + beta, 0.0, 1.0);
+  if (alpha == 0.0)
+    return clamp(splatLike(x, beta), 0.0, 1.0);
+  return clamp((x + beta / alpha) * alpha, 0.0, 1.0);
 }
 
-/// log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), without overflow.
+/// log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), without overflow.
 template <typename T>
 T logSigmoid(T x) {
-  return select(x < 0.0, x, splatLike(x, 0.0)) - log1p(exp(-abs(x)));
+  return select(x < 0.0, x, splatLike(x, 0.0)) - log1pExp(-abs(x));
 }
 
 /// The tanh op. (A separate name: `tanh` is the primitive.)
@@ -113,9 +172,12 @@ T hardTanh(T x, double minVal, double maxVal) {
   return clamp(x, minVal, maxVal);
 }
 
+/// x - tanh(x), which cancels for |x| up to ~1: a primitive.
 template <typename T>
 T tanhShrink(T x) {
-  return x - tanh(x);
+  // + 0 turns the -0 of x = -0 and of results that underflow into PyTorch's
+  // +0 (its x - tanh(x) is exactly 0 there).
+  return xMinusTanh(x) + 0.0;
 }
 
 /// x - lambd above lambd, x + lambd below -lambd, else x * 0 (which
@@ -123,8 +185,7 @@ T tanhShrink(T x) {
 /// vector kernel gives +0).
 template <typename T>
 T softShrink(T x, double lambd) {
-  return select(x > lambd, x - lambd,
-                select(x < -lambd, x + lambd, x * 0.0));
+  return select(x > lambd, x - lambd, select(x < -lambd, x + lambd, x * 0.0));
 }
 
 template <typename T>
@@ -182,19 +243,21 @@ T selu(T x) {
 }
 
 /// x * Phi(x) with Phi(x) = erfc(-x / sqrt(2)) / 2, which stays accurate in
-/// the negative tail where 1 + erf(x / sqrt(2)) cancels. gelu(-0) = -0, as
-/// PyTorch's f64/f16/bf16 kernels (its f32 kernel happens to give +0).
+/// the negative tail where 1 + erf(x / sqrt(2)) cancels (normalCdf takes x
+/// itself: rounding x / sqrt(2) would cost ~x^2 / 2 ulps there). gelu(-0) =
+/// -0, as PyTorch's f64/f16/bf16 kernels (its f32 kernel happens to give +0).
 template <typename T>
 T geluErf(T x) {
-  return x * 0.5 * erfc(x * -kSqrtHalf);
+  return x * normalCdf(x);
 }
 
 /// 0.5 x (1 + tanh(u)) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3);
-/// the sigmoid form does not cancel for large negative u.
+/// the sigmoid form does not cancel for large negative u, and
+/// sigmoidOfCubic carries 2u in extra precision for that tail.
 template <typename T>
 T geluTanh(T x) {
-  T u2 = x * (2.0 * kSqrt2OverPi) * (1.0 + x * x * kGeluTanhCubic);
-  return x * sigmoid(u2);
+  return x * sigmoidOfCubic(x, 2.0 * kSqrt2OverPi,
+                            2.0 * kSqrt2OverPi * kGeluTanhCubic);
 }
 
 template <typename T>
@@ -212,12 +275,12 @@ T silu(T x) {
   return swish(x, 1.0);
 }
 
-/// log1p(exp(beta x)) / beta, and x itself once beta x > threshold
+/// log(1 + exp(beta x)) / beta, and x itself once beta x > threshold
 /// (torch.nn.Softplus).
 template <typename T>
 T softplus(T x, double beta, double threshold) {
   T bx = beta == 1.0 ? x : x * beta;
-  T soft = log1p(exp(bx));
+  T soft = log1pExp(bx);
   return select(bx > threshold, x, beta == 1.0 ? soft : soft * (1.0 / beta));
 }
 
@@ -227,15 +290,29 @@ T glu(T a, T b) {
   return a * sigmoid(b);
 }
 
+/// tanh(softplus(x)) = ((1 + e^x)^2 - 1) / ((1 + e^x)^2 + 1) = h / (1 + h)
+/// with h = e^x (1 + e^x / 2): one exp instead of exp, log1p and tanh. Below
+/// -1, where t = h / (1 + h) is small, t = h (1 - t) refines it (its error
+/// times h). Above 20 it is 1 (in double too), which also avoids inf / inf.
 template <typename T>
-T mish(T x) {
-  return x * tanh(log1p(exp(x)));
+T tanhSoftplus(T x) {
+  T n = exp(x);
+  T h = fma(n, n * 0.5, n);
+  T t = h / (h + 1.0);
+  return select(x > 20.0, splatLike(x, 1.0),
+                select(x < -1.0, fma(-h, t, h), t));
 }
 
-/// x * relu6(x + 3) / 6, as PyTorch computes it.
+template <typename T>
+T mish(T x) {
+  return x * tanhSoftplus(x);
+}
+
+/// x * relu6(x + 3) / 6, scaled by relu6(x + 3) / 6 <= 1 first so that it
+/// cannot overflow (PyTorch's x * relu6(x + 3) overflows above ~5.7e37).
 template <typename T>
 T hardswish(T x) {
-  return x * relu6(x + 3.0) / 6.0;
+  return x * (relu6(x + 3.0) / 6.0);
 }
 
 //===----------------------------------------------------------------------===//
@@ -268,7 +345,8 @@ T sigmoidDerivative(T x) {
 template <typename T>
 T hardSigmoidDerivative(T x, double alpha, double beta) {
   T z = x * alpha + beta;
-  return select(z > 0.0, select(z < 1.0, splatLike(x, alpha), splatLike(x, 0.0)),
+  return select(z > 0.0,
+                select(z < 1.0, splatLike(x, alpha), splatLike(x, 0.0)),
                 splatLike(x, 0.0));
 }
 
@@ -368,7 +446,7 @@ T seluDerivative(T x) {
 /// Phi(x) + x phi(x).
 template <typename T>
 T geluErfDerivative(T x) {
-  return 0.5 * erfc(x * -kSqrtHalf) + x * exp(x * x * -0.5) * kInvSqrt2Pi;
+  return normalCdf(x) + x * exp(x * x * -0.5) * kInvSqrt2Pi;
 }
 
 /// With s = sigmoid(2u): 0.5 (1 + tanh u) = s and 1 - tanh(u)^2 = 4 s (1 - s),
@@ -376,7 +454,8 @@ T geluErfDerivative(T x) {
 template <typename T>
 T geluTanhDerivative(T x) {
   T x2 = x * x;
-  T s = sigmoid(x * (2.0 * kSqrt2OverPi) * (1.0 + x2 * kGeluTanhCubic));
+  T s = sigmoidOfCubic(x, 2.0 * kSqrt2OverPi,
+                       2.0 * kSqrt2OverPi * kGeluTanhCubic);
   T du = (1.0 + x2 * (3.0 * kGeluTanhCubic)) * kSqrt2OverPi;
   return s + x * 2.0 * s * (1.0 - s) * du;
 }
@@ -406,7 +485,7 @@ T softplusDerivative(T x, double beta, double threshold) {
 /// tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), sp = softplus(x).
 template <typename T>
 T mishDerivative(T x) {
-  T t = tanh(log1p(exp(x)));
+  T t = tanhSoftplus(x);
   return t + x * sigmoid(x) * (1.0 - t * t);
 }
 

@@ -1,7 +1,9 @@
-//===- Pipelines.h - act's pass pipelines -------------------------*- C++ -*-===//
+//===- Pipelines.h - act's pass pipelines -----------------------*- C++ -*-===//
 
 #ifndef ACT_PIPELINES_PIPELINES_H
 #define ACT_PIPELINES_PIPELINES_H
+
+#include "act/Dialect/Act/Transforms/MathEmitter.h"
 
 #include "mlir/Pass/PassOptions.h"
 
@@ -12,7 +14,7 @@ class OpPassManager;
 
 namespace act {
 
-enum class MathMode { precise, fast };
+using math::MathMode;
 
 struct ActToLLVMPipelineOptions
     : public PassPipelineOptions<ActToLLVMPipelineOptions> {
@@ -27,7 +29,8 @@ struct ActToLLVMPipelineOptions
       llvm::cl::values(
           clEnumValN(MathMode::precise, "precise",
                      "the documented ulp bounds (docs/Accuracy.md)"),
-          clEnumValN(MathMode::fast, "fast", "fewer operations, looser bounds"))};
+          clEnumValN(MathMode::fast, "fast",
+                     "fewer operations, looser bounds"))};
 };
 
 /// act ops (and linalg on tensors) to the LLVM dialect: expansion into

@@ -1,4 +1,4 @@
-//===- ActToLinalg.cpp - Expand act ops into linalg ---------------*- C++ -*-===//
+//===- ActToLinalg.cpp - Expand act ops into linalg -------------*- C++ -*-===//
 
 #include "act/Conversion/ActToLinalg/ActToLinalg.h"
 #include "act/Conversion/Passes.h"
@@ -37,11 +37,12 @@ static Type computeElementType(Type elementType) {
 }
 
 using ScalarFn = llvm::function_ref<IRValue(ArrayRef<IRValue>)>;
+using act::math::MathMode;
 
 /// Applies `fn` to scalar or vector `args` of one float type, widening
 /// f16/bf16 to f32 around it.
 static Value emitElementwise(ImplicitLocOpBuilder &b, ValueRange args,
-                             ScalarFn fn) {
+                             ScalarFn fn, MathMode mode) {
   Type type = args.front().getType();
   Type elementType = getElementTypeOrSelf(type);
   Type computeType = computeElementType(elementType);
@@ -51,7 +52,7 @@ static Value emitElementwise(ImplicitLocOpBuilder &b, ValueRange args,
   for (Value arg : args) {
     if (arg.getType() != computeType)
       arg = arith::ExtFOp::create(b, computeType, arg);
-    wrapped.push_back(IRValue(b, arg));
+    wrapped.push_back(IRValue(b, arg, mode));
   }
   Value result = fn(wrapped).value();
   if (result.getType() != type)
@@ -62,15 +63,15 @@ static Value emitElementwise(ImplicitLocOpBuilder &b, ValueRange args,
 /// An empty tensor shaped like `like` (dynamic sizes included), of
 /// `elementType`.
 static Value emptyLike(ImplicitLocOpBuilder &b, Value like, Type elementType) {
-  return tensor::EmptyOp::create(
-      b, tensor::getMixedSizes(b, b.getLoc(), like), elementType);
+  return tensor::EmptyOp::create(b, tensor::getMixedSizes(b, b.getLoc(), like),
+                                 elementType);
 }
 
 /// A `linalg.generic` over the shape of `init` with all-parallel loops, whose
 /// body applies `fn` to the inputs' elements.
 static Value buildParallelGeneric(ImplicitLocOpBuilder &b, ValueRange inputs,
                                   ArrayRef<AffineMap> inputMaps, Value init,
-                                  ScalarFn fn) {
+                                  ScalarFn fn, MathMode mode) {
   auto initType = cast<RankedTensorType>(init.getType());
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(b.getMultiDimIdentityMap(initType.getRank()));
@@ -80,7 +81,7 @@ static Value buildParallelGeneric(ImplicitLocOpBuilder &b, ValueRange inputs,
       b, TypeRange{initType}, inputs, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder body(loc, nested);
-        Value result = emitElementwise(body, args.drop_back(), fn);
+        Value result = emitElementwise(body, args.drop_back(), fn, mode);
         linalg::YieldOp::create(body, result);
       });
   return generic.getResult(0);
@@ -92,10 +93,18 @@ static Value buildParallelGeneric(ImplicitLocOpBuilder &b, ValueRange inputs,
 
 namespace {
 
+/// A lowering pattern that knows the math mode.
+template <typename OpT>
+struct ActLowering : OpRewritePattern<OpT> {
+  ActLowering(MLIRContext *ctx, MathMode mode)
+      : OpRewritePattern<OpT>(ctx), mode(mode) {}
+  MathMode mode;
+};
+
 /// Any act op with `forward(T x)` (see Act_UnaryOp).
 template <typename OpT>
-struct UnaryActivationLowering : OpRewritePattern<OpT> {
-  using OpRewritePattern<OpT>::OpRewritePattern;
+struct UnaryActivationLowering : ActLowering<OpT> {
+  using ActLowering<OpT>::ActLowering;
 
   LogicalResult matchAndRewrite(OpT op,
                                 PatternRewriter &rewriter) const override {
@@ -105,18 +114,19 @@ struct UnaryActivationLowering : OpRewritePattern<OpT> {
     Value result;
     if (auto tensor = dyn_cast<RankedTensorType>(input.getType())) {
       Value init = emptyLike(b, input, tensor.getElementType());
-      result = buildParallelGeneric(
-          b, input, b.getMultiDimIdentityMap(tensor.getRank()), init, fn);
+      result = buildParallelGeneric(b, input,
+                                    b.getMultiDimIdentityMap(tensor.getRank()),
+                                    init, fn, this->mode);
     } else {
-      result = emitElementwise(b, input, fn);
+      result = emitElementwise(b, input, fn, this->mode);
     }
     rewriter.replaceOp(op, result);
     return success();
   }
 };
 
-struct PReluLowering : OpRewritePattern<PReluOp> {
-  using Base::Base;
+struct PReluLowering : ActLowering<PReluOp> {
+  using ActLowering::ActLowering;
 
   LogicalResult matchAndRewrite(PReluOp op,
                                 PatternRewriter &rewriter) const override {
@@ -128,8 +138,8 @@ struct PReluLowering : OpRewritePattern<PReluOp> {
     if (!tensor) {
       if (isa<VectorType>(op.getInput().getType()))
         return rewriter.notifyMatchFailure(op, "vector prelu");
-      rewriter.replaceOp(op, emitElementwise(b, {op.getInput(), op.getSlope()},
-                                             fn));
+      rewriter.replaceOp(
+          op, emitElementwise(b, {op.getInput(), op.getSlope()}, fn, mode));
       return success();
     }
     int64_t rank = tensor.getRank();
@@ -140,8 +150,9 @@ struct PReluLowering : OpRewritePattern<PReluOp> {
     AffineMap maps[] = {b.getMultiDimIdentityMap(rank),
                         AffineMap::get(rank, 0, slopeIndex)};
     Value init = emptyLike(b, op.getInput(), tensor.getElementType());
-    rewriter.replaceOp(op, buildParallelGeneric(b, {op.getInput(), op.getSlope()},
-                                                maps, init, fn));
+    rewriter.replaceOp(op,
+                       buildParallelGeneric(b, {op.getInput(), op.getSlope()},
+                                            maps, init, fn, mode));
     return success();
   }
 };
@@ -170,21 +181,21 @@ static Reduction getReduction(OpBuilder &b, int64_t rank, int64_t dim) {
 static Value buildReduction(ImplicitLocOpBuilder &b, ValueRange inputs,
                             ArrayRef<AffineMap> inputMaps, Value shapeSource,
                             int64_t dim, Type elementType, double initValue,
-                            ScalarFn combine) {
+                            ScalarFn combine, MathMode mode) {
   auto sourceType = cast<RankedTensorType>(shapeSource.getType());
   Reduction r = getReduction(b, sourceType.getRank(), dim);
   SmallVector<OpFoldResult> sizes =
       tensor::getMixedSizes(b, b.getLoc(), shapeSource);
   sizes.erase(sizes.begin() + dim);
   Value init = tensor::EmptyOp::create(b, sizes, elementType);
-  Value initScalar = arith::ConstantOp::create(
-      b, b.getFloatAttr(elementType, initValue));
+  Value initScalar =
+      arith::ConstantOp::create(b, b.getFloatAttr(elementType, initValue));
   init = linalg::FillOp::create(b, initScalar, init).getResult(0);
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(r.reduced);
   auto generic = linalg::GenericOp::create(
-      b, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
-      r.iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+      b, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, r.iterators,
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder body(loc, nested);
         SmallVector<Value> operands(args.drop_back());
         for (Value &v : operands)
@@ -193,7 +204,7 @@ static Value buildReduction(ImplicitLocOpBuilder &b, ValueRange inputs,
         operands.push_back(args.back());
         SmallVector<IRValue> wrapped;
         for (Value v : operands)
-          wrapped.push_back(IRValue(body, v));
+          wrapped.push_back(IRValue(body, v, mode));
         linalg::YieldOp::create(body, combine(wrapped).value());
       });
   return generic.getResult(0);
@@ -203,8 +214,8 @@ static Value buildReduction(ImplicitLocOpBuilder &b, ValueRange inputs,
 ///   m = max(s x), sum = sum(exp(s x - m)),
 ///   softmax = exp(s x - m) / sum, log_softmax = s x - m - log(sum).
 template <typename OpT>
-struct SoftmaxLowering : OpRewritePattern<OpT> {
-  using OpRewritePattern<OpT>::OpRewritePattern;
+struct SoftmaxLowering : ActLowering<OpT> {
+  using ActLowering<OpT>::ActLowering;
 
   LogicalResult matchAndRewrite(OpT op,
                                 PatternRewriter &rewriter) const override {
@@ -221,14 +232,17 @@ struct SoftmaxLowering : OpRewritePattern<OpT> {
     auto signed_ = [&](IRValue v) { return sign < 0 ? -v : v; };
 
     Value max = buildReduction(
-        b, x, r.full, x, dim, accType,
-        -std::numeric_limits<double>::infinity(),
-        [&](ArrayRef<IRValue> a) { return act::math::maximum(signed_(a[0]), a[1]); });
+        b, x, r.full, x, dim, accType, -std::numeric_limits<double>::infinity(),
+        [&](ArrayRef<IRValue> a) {
+          return act::math::maximum(signed_(a[0]), a[1]);
+        },
+        this->mode);
     Value sum = buildReduction(
         b, {x, max}, {r.full, r.reduced}, x, dim, accType, 0.0,
         [&](ArrayRef<IRValue> a) {
           return a[2] + act::math::exp(signed_(a[0]) - a[1]);
-        });
+        },
+        this->mode);
     Value init = emptyLike(b, x, type.getElementType());
     Value result;
     if (isLog) {
@@ -236,21 +250,23 @@ struct SoftmaxLowering : OpRewritePattern<OpT> {
           b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
           [&](ArrayRef<IRValue> a) {
             return signed_(a[0]) - a[1] - act::math::log(a[2]);
-          });
+          },
+          this->mode);
     } else {
       result = buildParallelGeneric(
           b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
           [&](ArrayRef<IRValue> a) {
             return act::math::exp(signed_(a[0]) - a[1]) / a[2];
-          });
+          },
+          this->mode);
     }
     rewriter.replaceOp(op, result);
     return success();
   }
 };
 
-struct GluLowering : OpRewritePattern<GluOp> {
-  using Base::Base;
+struct GluLowering : ActLowering<GluOp> {
+  using ActLowering::ActLowering;
 
   LogicalResult matchAndRewrite(GluOp op,
                                 PatternRewriter &rewriter) const override {
@@ -265,7 +281,8 @@ struct GluLowering : OpRewritePattern<GluOp> {
     OpFoldResult half;
     if (type.isDynamicDim(dim)) {
       Value two = arith::ConstantIndexOp::create(b, 2);
-      half = arith::DivUIOp::create(b, cast<Value>(sizes[dim]), two).getResult();
+      half =
+          arith::DivUIOp::create(b, cast<Value>(sizes[dim]), two).getResult();
     } else {
       half = b.getIndexAttr(type.getDimSize(dim) / 2);
     }
@@ -279,7 +296,7 @@ struct GluLowering : OpRewritePattern<GluOp> {
     AffineMap id = b.getMultiDimIdentityMap(type.getRank());
     Value result = buildParallelGeneric(
         b, {a, gate}, {id, id}, init,
-        [](ArrayRef<IRValue> v) { return act::math::glu(v[0], v[1]); });
+        [](ArrayRef<IRValue> v) { return act::math::glu(v[0], v[1]); }, mode);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(b, op.getType(), result);
     rewriter.replaceOp(op, result);
@@ -287,8 +304,8 @@ struct GluLowering : OpRewritePattern<GluOp> {
   }
 };
 
-struct MaxoutLowering : OpRewritePattern<MaxoutOp> {
-  using Base::Base;
+struct MaxoutLowering : ActLowering<MaxoutOp> {
+  using ActLowering::ActLowering;
 
   LogicalResult matchAndRewrite(MaxoutOp op,
                                 PatternRewriter &rewriter) const override {
@@ -324,7 +341,8 @@ struct MaxoutLowering : OpRewritePattern<MaxoutOp> {
     Value result = buildReduction(
         b, expanded, r.full, expanded, dim + 1, type.getElementType(),
         -std::numeric_limits<double>::infinity(),
-        [](ArrayRef<IRValue> a) { return act::math::maximum(a[0], a[1]); });
+        [](ArrayRef<IRValue> a) { return act::math::maximum(a[0], a[1]); },
+        mode);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(b, op.getType(), result);
     rewriter.replaceOp(op, result);
@@ -340,17 +358,17 @@ struct MaxoutLowering : OpRewritePattern<MaxoutOp> {
 template <typename OpT, typename = void>
 struct IsUnaryActivation : std::false_type {};
 template <typename OpT>
-struct IsUnaryActivation<OpT, std::void_t<decltype(std::declval<OpT &>()
-                                                       .template forward<double>(
-                                                           0.0))>>
+struct IsUnaryActivation<
+    OpT,
+    std::void_t<decltype(std::declval<OpT &>().template forward<double>(0.0))>>
     : std::true_type {};
 
 template <typename... OpTs>
-void addUnaryActivationPatterns(RewritePatternSet &patterns) {
+void addUnaryActivationPatterns(RewritePatternSet &patterns, MathMode mode) {
   auto add = [&](auto *tag) {
     using OpT = std::remove_pointer_t<decltype(tag)>;
     if constexpr (IsUnaryActivation<OpT>::value)
-      patterns.add<UnaryActivationLowering<OpT>>(patterns.getContext());
+      patterns.add<UnaryActivationLowering<OpT>>(patterns.getContext(), mode);
   };
   (add(static_cast<OpTs *>(nullptr)), ...);
 }
@@ -361,7 +379,7 @@ struct ConvertActToLinalgPass final
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateActToLinalgPatterns(patterns);
+    populateActToLinalgPatterns(patterns, math);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // Whatever is left could not be lowered; say which and why not.
@@ -381,12 +399,13 @@ struct ConvertActToLinalgPass final
 
 } // namespace
 
-void mlir::act::populateActToLinalgPatterns(RewritePatternSet &patterns) {
+void mlir::act::populateActToLinalgPatterns(RewritePatternSet &patterns,
+                                            math::MathMode mode) {
   addUnaryActivationPatterns<
 #define GET_OP_LIST
 #include "act/Dialect/Act/IR/ActOps.cpp.inc"
-      >(patterns);
+      >(patterns, mode);
   patterns.add<PReluLowering, SoftmaxLowering<SoftmaxOp>,
                SoftmaxLowering<LogSoftmaxOp>, SoftmaxLowering<SoftminOp>,
-               GluLowering, MaxoutLowering>(patterns.getContext());
+               GluLowering, MaxoutLowering>(patterns.getContext(), mode);
 }

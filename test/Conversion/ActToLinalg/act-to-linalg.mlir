@@ -1,19 +1,26 @@
-// RUN: act-opt %s --convert-act-to-linalg --split-input-file -verify-diagnostics | FileCheck %s
+// RUN: act-opt %s --convert-act-to-linalg --split-input-file -verify-diagnostics | FileCheck %s --check-prefixes=CHECK,PRECISE
+// RUN: act-opt %s --convert-act-to-linalg="math=fast" --split-input-file -verify-diagnostics | FileCheck %s --check-prefixes=CHECK,FAST
 
+// gelu's normal CDF has no math op: precise mode emits act's f32 kernel for
+// it (an exp-scaled polynomial: no erfc left), fast mode composes
+// 0.5 * erfc(-x / sqrt(2)).
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func @gelu_erf
 // CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>)
-// CHECK-DAG: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
-// CHECK-DAG: %[[MSQRTHALF:.*]] = arith.constant -0.707106769 : f32
 // CHECK: %[[INIT:.*]] = tensor.empty() : tensor<4x8xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
 // CHECK-SAME: ins(%[[X]] : tensor<4x8xf32>) outs(%[[INIT]] : tensor<4x8xf32>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
-// CHECK-NEXT:   %[[A:.*]] = arith.mulf %[[IN]], %[[HALF]] : f32
-// CHECK-NEXT:   %[[B:.*]] = arith.mulf %[[IN]], %[[MSQRTHALF]] : f32
-// CHECK-NEXT:   %[[C:.*]] = math.erfc %[[B]] : f32
-// CHECK-NEXT:   %[[D:.*]] = arith.mulf %[[A]], %[[C]] : f32
-// CHECK-NEXT:   linalg.yield %[[D]] : f32
+// PRECISE-NOT: math.erfc
+// PRECISE: math.fma
+// PRECISE: math.roundeven
+// PRECISE-NOT: math.erfc
+// PRECISE: linalg.yield
+// FAST-NEXT:   %[[B:.*]] = arith.mulf %[[IN]], %{{.*}} : f32
+// FAST-NEXT:   %[[C:.*]] = math.erfc %[[B]] : f32
+// FAST-NEXT:   %[[PHI:.*]] = arith.mulf %[[C]], %{{.*}} : f32
+// FAST-NEXT:   %[[R:.*]] = arith.mulf %[[IN]], %[[PHI]] : f32
+// FAST-NEXT:   linalg.yield %[[R]] : f32
 func.func @gelu_erf(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = act.gelu %x : tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
@@ -21,16 +28,18 @@ func.func @gelu_erf(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-// f16 and bf16 are computed in f32.
+// f16 and bf16 are computed in f32. The sigmoid is act's f32 kernel in
+// precise mode, 1 / (1 + exp(-x)) in fast mode.
 // CHECK-LABEL: func @sigmoid_bf16
 // CHECK: linalg.generic
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: bf16, %{{.*}}: bf16):
 // CHECK-NEXT:   %[[W:.*]] = arith.extf %[[IN]] : bf16 to f32
-// CHECK-NEXT:   %[[N:.*]] = arith.negf %[[W]] : f32
-// CHECK-NEXT:   %[[E:.*]] = math.exp %[[N]] : f32
-// CHECK-NEXT:   %[[S:.*]] = arith.addf %[[E]], %{{.*}} : f32
-// CHECK-NEXT:   %[[R:.*]] = arith.divf %{{.*}}, %[[S]] : f32
-// CHECK-NEXT:   %[[T:.*]] = arith.truncf %[[R]] : f32 to bf16
+// PRECISE:      math.fma
+// FAST-NEXT:    %[[N:.*]] = arith.negf %[[W]] : f32
+// FAST-NEXT:    %[[E:.*]] = math.exp %[[N]] : f32
+// FAST-NEXT:    %[[S:.*]] = arith.addf %[[E]], %{{.*}} : f32
+// FAST-NEXT:    %[[R:.*]] = arith.divf %{{.*}}, %[[S]] : f32
+// CHECK:        %[[T:.*]] = arith.truncf %{{.*}} : f32 to bf16
 // CHECK-NEXT:   linalg.yield %[[T]] : bf16
 func.func @sigmoid_bf16(%x: tensor<16xbf16>) -> tensor<16xbf16> {
   %0 = act.sigmoid %x : tensor<16xbf16>
@@ -160,11 +169,14 @@ func.func @softmin_f16(%x: tensor<4x8xf16>) -> tensor<4x8xf16> {
 // CHECK-DAG: %[[B:.*]] = tensor.extract_slice %[[X]][3, 0] [3, 8] [1, 1] : tensor<6x8xf32> to tensor<3x8xf32>
 // CHECK: linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<3x8xf32>, tensor<3x8xf32>)
 // CHECK-NEXT: ^bb0(%[[IA:.*]]: f32, %[[IB:.*]]: f32, %{{.*}}: f32):
-// CHECK-NEXT:   %[[N:.*]] = arith.negf %[[IB]] : f32
-// CHECK-NEXT:   %[[E:.*]] = math.exp %[[N]] : f32
-// CHECK-NEXT:   %[[S:.*]] = arith.addf %[[E]], %{{.*}} : f32
-// CHECK-NEXT:   %[[G:.*]] = arith.divf %{{.*}}, %[[S]] : f32
-// CHECK-NEXT:   %[[R:.*]] = arith.mulf %[[IA]], %[[G]] : f32
+// FAST-NEXT:   %[[N:.*]] = arith.negf %[[IB]] : f32
+// FAST-NEXT:   %[[E:.*]] = math.exp %[[N]] : f32
+// FAST-NEXT:   %[[S:.*]] = arith.addf %[[E]], %{{.*}} : f32
+// FAST-NEXT:   %[[G:.*]] = arith.divf %{{.*}}, %[[S]] : f32
+// FAST-NEXT:   %[[R:.*]] = arith.mulf %[[IA]], %[[G]] : f32
+// PRECISE-NOT: math.exp
+// PRECISE:     %[[R:.*]] = arith.mulf %[[IA]], %{{.*}} : f32
+// CHECK-NEXT:  linalg.yield %[[R]] : f32
 func.func @glu(%x: tensor<6x8xf32>) -> tensor<3x8xf32> {
   %0 = act.glu %x {dim = 0 : i64} : tensor<6x8xf32> -> tensor<3x8xf32>
   return %0 : tensor<3x8xf32>

@@ -1,4 +1,4 @@
-//===- ReferenceTest.cpp - The double reference against mpmath -----------===//
+//===- ReferenceTest.cpp - The double reference against mpmath ------------===//
 //
 // Holds act's double-precision reference, mlir::act::math at T = double and
 // the row ops of mlir::act::reference, against reference-values.tsv, which

@@ -3,7 +3,9 @@
 #ifndef ACT_DIALECT_ACT_TRANSFORMS_PASSES_H
 #define ACT_DIALECT_ACT_TRANSFORMS_PASSES_H
 
+#include "act/Dialect/Act/Transforms/MathEmitter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

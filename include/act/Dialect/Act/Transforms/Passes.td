@@ -39,6 +39,39 @@ def ActTileAndVectorizePass : Pass<"act-tile-and-vectorize", "func::FuncOp"> {
   ];
 }
 
+def ActExpandMathPass : Pass<"act-expand-math"> {
+  let summary = "Replace math ops with act's branch-free approximations";
+  let description = [{
+    Rewrites `math.exp`, `math.expm1`, `math.log1p`, `math.log`,
+    `math.tanh`, `math.erf` and `math.erfc` on f32 scalars and vectors (and
+    on f16/bf16, through f32) into branch-free arithmetic that vectorizes
+    and never calls libm:
+
+    - `math=precise` (default): act's own approximations
+      (include/act/Math/VectorMath.h), within the ulp bounds of
+      docs/Accuracy.md;
+    - `math=fast`: MLIR's polynomial approximations (fewer operations,
+      looser bounds).
+
+    f64 math ops are left alone (LLVM lowers them).
+  }];
+  let options = [
+    Option<"math", "math", "::mlir::act::math::MathMode",
+           /*default=*/"::mlir::act::math::MathMode::precise",
+           "How accurately transcendentals are computed",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::act::math::MathMode::precise, "precise",
+                        "act's approximations, within docs/Accuracy.md's bounds"),
+             clEnumValN(::mlir::act::math::MathMode::fast, "fast",
+                        "MLIR's polynomial approximations"))}]>,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def ActSetTargetPass : Pass<"act-set-target", "ModuleOp"> {
   let summary = "Record the target CPU on the module and its LLVM functions";
   let description = [{

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Fits the f32 polynomial coefficients of include/act/Math/VectorMath.h.
+
+Each kernel is a polynomial p(v) = sum c_k v^k that minimises the weighted
+error max |w(v) (g(v) - p(v))| on [a, b]; w makes the error relative to what
+the kernel finally contributes to (see kernels()).
+
+The constant term is g(0) rounded to f32; then, lowest degree first, each
+coefficient is fitted with the higher ones free (Lawson's minimax iteration,
+iteratively reweighted least squares in numpy double on a 2000-point
+Chebyshev grid; unlike Remez it does not need the Haar condition, which a
+fixed constant at an interior point breaks) and rounded to f32, so that the
+later coefficients absorb the rounding of the earlier ones; last, a greedy
+search over +-1 ulp changes. g itself is evaluated by mpmath in 60 digits.
+
+  python3 tools/reference/fit_vecmath.py         # every kernel
+  python3 tools/reference/fit_vecmath.py erfc    # one kernel
+
+Prints C++ initialisers and the weighted error of the rounded polynomial
+(approximation only, no evaluation rounding) in units of 2^-24. Takes a few
+minutes.
+"""
+
+import sys
+
+import mpmath as mp
+import numpy as np
+
+mp.mp.dps = 60
+
+
+def lawson(xv, tv, wv, powers, iters=1000):
+    """Discrete minimax fit of tv by monomials xv^k, k in powers, weight wv."""
+    a = np.stack([xv**k for k in powers], 1)
+    lam = np.full(len(xv), 1.0 / len(xv))
+    best = None
+    for _ in range(iters):
+        sw = np.sqrt(lam) * wv
+        c = np.linalg.lstsq(a * sw[:, None], tv * sw, rcond=None)[0]
+        e = np.abs(wv * (tv - a @ c))
+        if best is None or e.max() < best[1]:
+            best = (c, e.max())
+        lam = lam * e
+        lam /= lam.sum()
+    return best
+
+
+def chebyshev_grid(a, b, n):
+    return [(a + b) / 2 - (b - a) / 2 * mp.cos(mp.pi * i / (n - 1))
+            for i in range(n)]
+
+
+def f32(v):
+    return float(np.float32(v))
+
+
+def fit_f32(g, w, a, b, terms, grid=2000):
+    xs = chebyshev_grid(mp.mpf(a), mp.mpf(b), grid)
+    xv = np.array([float(v) for v in xs])
+    gv = np.array([float(g(v)) for v in xs])
+    wv = np.array([float(w(v)) for v in xs])
+    powers = list(range(terms))
+    fixed = [f32(float(g(mp.mpf(0))))]
+    for i in range(1, terms):
+        tv = gv - sum(c * xv**k for k, c in zip(powers, fixed))
+        c, _ = lawson(xv, tv, wv, powers[i:])
+        fixed.append(f32(c[0]))
+
+    def err(cs):
+        return np.abs(wv * (gv - sum(c * xv**k for k, c in zip(powers, cs)))).max()
+
+    best = err(fixed)
+    improved = True
+    while improved:
+        improved = False
+        for i in range(1, terms):
+            for d in (-1, 1):
+                trial = list(fixed)
+                trial[i] = float(np.nextafter(np.float32(fixed[i]),
+                                              np.float32(d * np.inf)))
+                e = err(trial)
+                if e < best:
+                    best, fixed, improved = e, trial, True
+    return fixed
+
+
+def max_error(g, w, a, b, coeffs, points=20000):
+    xs = [a + (b - a) * mp.mpf(i) / points for i in range(points + 1)]
+    return max(abs(w(v) * (g(v) - sum(c * v**k for k, c in enumerate(coeffs))))
+               for v in xs)
+
+
+def small(v):
+    """Keeps a variable off 0, where the kernels' g are 0/0 limits."""
+    return v if abs(v) > mp.mpf("1e-30") else mp.mpf("1e-30")
+
+
+def erfcx(z):
+    return mp.exp(z * z) * mp.erfc(z)
+
+
+# Grids of the erfc and Phi cubics' coefficients of 1, v, v^2, v^3: for v a
+# multiple of 1/4 with |v| <= 3, every Horner step of the cubic is exact in
+# f32, and so is its sum with n ln2Hi (a multiple of 2^-15 below 2^7).
+CUBIC_GRIDS = [2.0**-16, 2.0**-14, 2.0**-12, 2.0**-10]
+
+
+def cubic_on_grids(m, a, b, n=2000):
+    """Minimax cubic of m on [a, b], its coefficients rounded to CUBIC_GRIDS
+    from the highest degree down, refitting the lower ones each time."""
+    xs = chebyshev_grid(a, b, n)
+    xv = np.array([float(v) for v in xs])
+    mv = np.array([float(m(v)) for v in xs])
+    fixed = {}
+    for k in (3, 2, 1, 0):
+        tv = mv - sum(fixed[j] * xv**j for j in fixed)
+        c, _ = lawson(xv, tv, np.ones(n), list(range(k + 1)), iters=800)
+        fixed[k] = round(c[k] / CUBIC_GRIDS[k]) * CUBIC_GRIDS[k]
+    return [mp.mpf(fixed[k]) for k in range(4)]
+
+
+def kernels():
+    """name -> (g, w, a, b, terms[, cubic])."""
+    out = {}
+
+    # expm1(r) = r + r^2 P(r) on |r| <= ln2/2 (+ slack for the reduction),
+    # relative to expm1(r); exp uses 1 + (r + r^2 P(r)).
+    h = mp.log(2) / 2 * mp.mpf("1.0005")
+    out["exp"] = (lambda r: (mp.expm1(small(r)) - small(r)) / small(r)**2,
+                  lambda r: small(r)**2 / mp.expm1(small(r)), -h, h, 6)
+
+    # x - tanh(x) = x^3 Q(x^2) for |x| <= 1.125, in u = x^2, relative to
+    # x - tanh(x); tanh uses x - x^3 Q(x^2) there.
+    def q(u):
+        x = mp.sqrt(small(u))
+        return (x - mp.tanh(x)) / x**3
+
+    out["tanh"] = (q, lambda u: 1 / q(u), 0, mp.mpf("1.125")**2, 9)
+
+    # log1p(f) = f + f^2 L(f) on [sqrt(1/2) - 1, sqrt(2) - 1] (+ slack),
+    # relative to log1p(f).
+    lo, hi = mp.sqrt(0.5) - 1, mp.sqrt(2) - 1
+    out["log1p"] = (lambda f: (mp.log1p(small(f)) - small(f)) / small(f)**2,
+                    lambda f: small(f)**2 / mp.log1p(small(f)),
+                    lo * mp.mpf("1.0001"), hi * mp.mpf("1.0001"), 9)
+
+    # erf(z) = z + z S(z^2) for |z| <= 1, in u = z^2, relative to erf(z).
+    def s(u):
+        z = mp.sqrt(small(u))
+        return (mp.erf(z) - z) / z
+
+    out["erf"] = (s, lambda u: 1 / (1 + s(u)), 0, 1, 7)
+
+    # erfc(z) = exp(-z^2 + ln erfcx(z)) for z in [0, 2c], with
+    # ln erfcx(c + v) = Lambda(v) + R(v): Lambda the cubic on CUBIC_GRIDS, R
+    # the small rest, whose error is absolute (an error in the exponent, so
+    # relative in the result).
+    def log_erfcx(c, scale):
+        def m(v):
+            return mp.log(erfcx((c + v) / scale))
+
+        lam = cubic_on_grids(m, -c, c)
+        return (lambda v: m(v) - sum(l * v**k for k, l in enumerate(lam)),
+                lambda v: 1, -c, c, 13, lam)
+
+    out["erfc"] = log_erfcx(mp.mpf(2), 1)
+    # Phi(-a) = exp(-a^2 / 2 + ln erfcx(a / sqrt2)) / 2, the same way.
+    out["phi"] = log_erfcx(mp.mpf(3), mp.sqrt(2))
+    return out
+
+
+def main(argv):
+    ks = kernels()
+    for name in argv[1:] or list(ks):
+        g, w, a, b, terms = ks[name][:5]
+        if len(ks[name]) > 5:
+            print(f"// {name} cubic: {{" +
+                  ", ".join(mp.nstr(v, 17, min_fixed=0, max_fixed=0)
+                            for v in ks[name][5]) + "}")
+        coeffs = fit_f32(g, w, a, b, terms)
+        err = max_error(g, w, mp.mpf(a), mp.mpf(b), [mp.mpf(c) for c in coeffs])
+        print(f"// {name}: [{mp.nstr(a, 8)}, {mp.nstr(b, 8)}], {terms} terms, "
+              f"error {mp.nstr(err * 2**24, 3)} x 2^-24")
+        print("{" + ", ".join(mp.nstr(mp.mpf(c), 9, min_fixed=0, max_fixed=0)
+                              for c in coeffs) + "}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv)
