@@ -123,6 +123,42 @@ createTargetMachine(StringRef cpu) {
   return jtmb->createTargetMachine();
 }
 
+llvm::Expected<std::unique_ptr<ExecutionEngine>>
+act::runner::jitLoweredModule(ModuleOp lowered, StringRef targetCpu,
+                              std::string *targetDescription) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
+      createTargetMachine(targetCpu);
+  if (!tm)
+    return tm.takeError();
+  if (targetDescription)
+    *targetDescription =
+        ((*tm)->getTargetCPU() + " " + (*tm)->getTargetFeatureString()).str();
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // memrefCopy and friends, should the lowering ever call them.
+  SmallVector<StringRef> libs;
+  if (llvm::sys::fs::exists(ACT_RUNNER_C_RUNNER_UTILS))
+    libs.push_back(ACT_RUNNER_C_RUNNER_UTILS);
+  engineOptions.sharedLibPaths = libs;
+  std::string firstError;
+  ScopedDiagnosticHandler handler(lowered.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
+      firstError = diag.str();
+    return success();
+  });
+  auto engine = ExecutionEngine::create(lowered, engineOptions, std::move(*tm));
+  if (!engine) {
+    std::string msg = llvm::toString(engine.takeError());
+    if (!firstError.empty())
+      msg += ": " + firstError;
+    return createStringError(msg);
+  }
+  (*engine)->initialize();
+  return std::move(*engine);
+}
+
 llvm::Expected<std::unique_ptr<CompiledFunction>>
 CompiledFunction::compile(ModuleOp module, StringRef name,
                           const CompileOptions &options) {
@@ -189,38 +225,12 @@ CompiledFunction::compile(ModuleOp module, StringRef name,
   result->pipelineSeconds = now() - start;
 
   start = now();
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
-      createTargetMachine(options.targetCpu);
-  if (!tm)
-    return tm.takeError();
-  result->targetDescription =
-      ((*tm)->getTargetCPU() + " " + (*tm)->getTargetFeatureString()).str();
-  ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  // memrefCopy and friends, should the lowering ever call them.
-  SmallVector<StringRef> libs;
-  if (llvm::sys::fs::exists(ACT_RUNNER_C_RUNNER_UTILS))
-    libs.push_back(ACT_RUNNER_C_RUNNER_UTILS);
-  engineOptions.sharedLibPaths = libs;
-  {
-    ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
-      if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
-        firstError = diag.str();
-      return success();
-    });
-    auto engine =
-        ExecutionEngine::create(*clone, engineOptions, std::move(*tm));
-    if (!engine) {
-      std::string msg = llvm::toString(engine.takeError());
-      if (!firstError.empty())
-        msg += ": " + firstError;
-      return createStringError("cannot JIT @" + name.str() + ": " + msg);
-    }
-    result->engine = std::move(*engine);
-  }
-  result->engine->initialize();
+  llvm::Expected<std::unique_ptr<ExecutionEngine>> engine =
+      jitLoweredModule(*clone, options.targetCpu, &result->targetDescription);
+  if (!engine)
+    return createStringError("cannot JIT @" + name.str() + ": " +
+                             llvm::toString(engine.takeError()));
+  result->engine = std::move(*engine);
   auto fn = result->engine->lookupPacked(("_mlir_ciface_" + name).str());
   if (!fn)
     return createStringError("cannot JIT @" + name.str() + ": " +

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Act.h"
 #include "Bench.h"
 #include "OneDnn.h"
 
@@ -24,22 +25,27 @@
 using namespace act::bench;
 namespace cl = llvm::cl;
 
-static cl::opt<int> repetitions("repetitions",
+static cl::OptionCategory benchCategory("act-bench options");
+
+static cl::opt<int> repetitions("repetitions", cl::cat(benchCategory),
                                 cl::desc("Timed calls per measurement"),
                                 cl::init(10));
-static cl::opt<int> warmup("warmup",
+static cl::opt<int> warmup("warmup", cl::cat(benchCategory),
                            cl::desc("Untimed calls after the first call"),
                            cl::init(2));
-static cl::opt<std::string> jsonFile("json",
+static cl::opt<std::string> jsonFile("json", cl::cat(benchCategory),
                                      cl::desc("Write all results as JSON here"),
                                      cl::value_desc("file"));
 static cl::opt<std::string>
-    filter("filter", cl::desc("Run only workloads whose name matches this"),
+    filter("filter", cl::cat(benchCategory),
+           cl::desc("Run only workloads whose name matches this"),
            cl::value_desc("regex"));
 static cl::opt<int64_t>
-    size("size", cl::desc("Elements of the elementwise workloads and copies"),
+    size("size", cl::cat(benchCategory),
+         cl::desc("Elements of the elementwise workloads and copies"),
          cl::init(16 * 1024 * 1024));
-static cl::opt<bool> list("list", cl::desc("List the workloads and exit"));
+static cl::opt<bool> list("list", cl::cat(benchCategory),
+                          cl::desc("List the workloads and exit"));
 
 namespace {
 /// An implementation under test: makes its kernel for a workload over the
@@ -71,8 +77,7 @@ struct Buffer {
 static std::vector<Provider> providers() {
   return {
       {"onednn", makeOneDnn},
-      // act's JIT-compiled kernels go here:
-      //   {"act", makeActKernel},
+      {"act", makeAct},
   };
 }
 
@@ -119,6 +124,8 @@ static std::string cpuModel() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // libLLVM registers hundreds of options of its own; show only ours.
+  cl::HideUnrelatedOptions(benchCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "act-bench: act's activation kernels against memcpy, streaming copy "

@@ -54,6 +54,14 @@ struct CompileOptions {
   MathMode math = MathMode::precise;
 };
 
+/// JITs a module already lowered to the LLVM dialect, for `targetCpu`
+/// ("host" or a CPU name; refused when its vectors are wider than the
+/// host's), with the target machine given to both the LLVM IR optimizer and
+/// code generation. `targetDescription` receives the CPU and features.
+llvm::Expected<std::unique_ptr<ExecutionEngine>>
+jitLoweredModule(ModuleOp lowered, StringRef targetCpu,
+                 std::string *targetDescription = nullptr);
+
 class CompiledFunction {
 public:
   /// Lowers a clone of `module` (which is not modified) and JITs it. The

@@ -1,0 +1,209 @@
+//===- Act.cpp - act's JIT-compiled kernels for act-bench -----------------===//
+//
+// Each workload becomes
+//
+//   func.func @k(%x: tensor<S> {bufferization.writable = false},
+//                %out: memref<S>) {
+//     %y = act.OP %x ... : tensor<S>
+//     bufferization.materialize_in_destination %y in restrict writable %out
+//     return
+//   }
+//
+// lowered with act-to-llvm (whose eliminate-empty-tensors lets the kernel's
+// loops store into %out itself: no malloc'ed result, whose pages would be
+// touched afresh on every call, and no copy) and JIT-compiled by the
+// runner's jitLoweredModule. The kernel note says "in place" when the
+// lowered code has no malloc, and "malloc+copy" otherwise.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Act.h"
+
+#include "act/InitAll.h"
+#include "act/Pipelines/Pipelines.h"
+#include "act/Runner/Runner.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <chrono>
+#include <memory>
+
+using namespace act::bench;
+
+static double now() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// A float attribute value MLIR parses whatever the value (always with an
+/// exponent, so never an integer literal).
+static std::string f64(double v) {
+  return llvm::formatv("{0:e16} : f64", v).str();
+}
+
+std::string act::bench::actModuleText(const Workload &w) {
+  std::string shape;
+  for (int64_t d : w.shape)
+    shape += std::to_string(d) + "x";
+  std::string tensor = "tensor<" + shape + "f32>";
+  std::string memref = "memref<" + shape + "f32>";
+
+  std::string op = w.op, operands = "%x", operandTypes = tensor, prelude;
+  std::vector<std::string> attrs;
+  if (op == "gelu_tanh") {
+    op = "gelu";
+    attrs.push_back("approximate = #act<approximate tanh>");
+  }
+  if (op == "prelu") {
+    prelude = llvm::formatv("    %slope = arith.constant dense<{0:e16}> : "
+                            "tensor<1xf32>\n",
+                            double(kPreluSlope))
+                  .str();
+    operands += ", %slope";
+    operandTypes += ", tensor<1xf32>";
+  }
+  for (const auto &[name, value] : w.attrs)
+    attrs.push_back(name + " = " + f64(value));
+  std::string attrDict;
+  if (!attrs.empty())
+    attrDict = " <{" + llvm::join(attrs, ", ") + "}>";
+
+  return llvm::formatv(
+             "func.func @k(%x: {0} {{bufferization.writable = false}, "
+             "%out: {1}) attributes {{llvm.emit_c_interface} {\n"
+             "{2}"
+             "    %y = \"act.{3}\"({4}){5} : ({6}) -> {0}\n"
+             "    bufferization.materialize_in_destination %y in restrict "
+             "writable %out : ({0}, {1}) -> ()\n"
+             "    return\n"
+             "}\n",
+             tensor, memref, prelude, op, operands, attrDict, operandTypes)
+      .str();
+}
+
+namespace {
+/// The context every act kernel is parsed and lowered in, with all dialects,
+/// passes and LLVM IR translations act-run has.
+struct ActState {
+  std::unique_ptr<mlir::MLIRContext> context;
+};
+} // namespace
+
+static ActState &getState() {
+  static ActState state = [] {
+    mlir::registerAllPasses();
+    mlir::act::registerAllPasses();
+    mlir::DialectRegistry registry;
+    mlir::registerAllDialects(registry);
+    mlir::registerAllExtensions(registry);
+    mlir::act::registerAllDialects(registry);
+    mlir::registerBuiltinDialectTranslation(registry);
+    mlir::registerLLVMDialectTranslation(registry);
+    ActState s;
+    s.context = std::make_unique<mlir::MLIRContext>(registry);
+    s.context->loadAllAvailableDialects();
+
+    return s;
+  }();
+  return state;
+}
+
+/// Memref descriptor {allocated, aligned, offset, sizes[r], strides[r]}.
+static std::vector<int64_t> descriptor(const float *data,
+                                       const std::vector<int64_t> &shape) {
+  int64_t rank = shape.size();
+  std::vector<int64_t> desc(3 + 2 * rank);
+  desc[0] = desc[1] = reinterpret_cast<intptr_t>(data);
+  desc[2] = 0;
+  int64_t stride = 1;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    desc[3 + d] = shape[d];
+    desc[3 + rank + d] = stride;
+    stride *= shape[d];
+  }
+  return desc;
+}
+
+std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
+                                          float *out, std::string *why) {
+  auto fail = [&](const std::string &reason) -> std::optional<Kernel> {
+    if (why)
+      *why = reason;
+    return std::nullopt;
+  };
+  ActState &state = getState();
+  mlir::MLIRContext &context = *state.context;
+  std::string firstError;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
+        firstError.empty())
+      firstError = d.str();
+    return mlir::success();
+  });
+
+  double start = now();
+  std::string text = actModuleText(w);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(text, &context);
+  if (!module)
+    return fail("cannot parse the kernel: " + firstError);
+
+  mlir::PassManager pm(&context);
+  mlir::act::buildActToLLVMPipeline(pm, mlir::act::ActToLLVMPipelineOptions());
+  if (failed(pm.run(*module)))
+    return fail("act-to-llvm failed: " + firstError);
+  double pipelineSeconds = now() - start;
+  bool mallocs = false;
+  module->walk([&](mlir::LLVM::CallOp call) {
+    if (call.getCallee() == "malloc")
+      mallocs = true;
+  });
+
+  double jitStart = now();
+  std::string target;
+  llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>> created =
+      mlir::act::runner::jitLoweredModule(*module, "host", &target);
+  if (!created)
+    return fail("cannot JIT: " + llvm::toString(created.takeError()));
+  std::shared_ptr<mlir::ExecutionEngine> engine = std::move(*created);
+  std::string cpu = llvm::StringRef(target).split(' ').first.str();
+  llvm::Expected<void *> symbol = engine->lookup("_mlir_ciface_k");
+  if (!symbol)
+    return fail("cannot JIT: " + llvm::toString(symbol.takeError()));
+  auto *fn = reinterpret_cast<void (*)(void *, void *)>(*symbol);
+  double jitSeconds = now() - jitStart;
+
+  Kernel kernel;
+  kernel.setupSeconds = now() - start;
+  kernel.note = llvm::formatv("jit {0}, {1}, pipeline {2:f2}s + llvm {3:f2}s",
+                              cpu, mallocs ? "malloc+copy" : "in place",
+                              pipelineSeconds, jitSeconds)
+                    .str();
+  // The descriptors are made once; the engine lives as long as the kernel.
+  auto inDesc = std::make_shared<std::vector<int64_t>>(descriptor(in, w.shape));
+  auto outDesc =
+      std::make_shared<std::vector<int64_t>>(descriptor(out, w.shape));
+  kernel.run = [engine, fn, inDesc, outDesc] {
+    fn(inDesc->data(), outDesc->data());
+  };
+  return kernel;
+}
