@@ -30,6 +30,7 @@ config.substitutions.append(("%act_python", config.python_venv))
 tool_dirs = [config.act_tools_dir, config.llvm_tools_dir]
 tools = [
     "act-opt",
+    "act-accuracy",
     "act-run",
     ToolSubst("mlir-opt", unresolved="ignore"),
     ToolSubst("mlir-translate", unresolved="ignore"),
