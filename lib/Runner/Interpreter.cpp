@@ -1,6 +1,7 @@
 //===- Interpreter.cpp - act-run's double-precision reference -------------===//
 
 #include "act/Runner/Interpreter.h"
+#include "act/Dialect/Act/IR/ActActivations.h"
 #include "act/Dialect/Act/IR/ActOps.h"
 #include "act/Reference/Reference.h"
 
@@ -44,43 +45,17 @@ static SmallVector<int64_t> getShape(Type type) {
 // The elementwise act ops, all at once.
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Whether `Op` has `template <typename T> T forward(T x)` (the unary
-/// activations; prelu's forward takes a slope too, the dim ops have none).
-template <typename Op, typename = void>
-struct HasUnaryForward : std::false_type {};
-template <typename Op>
-struct HasUnaryForward<
-    Op, std::void_t<decltype(std::declval<Op &>().template forward<double>(
-            std::declval<double>()))>> : std::true_type {};
-
-template <typename... Ops>
-struct OpList {};
-using AllActOps = OpList<
-#define GET_OP_LIST
-#include "act/Dialect/Act/IR/ActOps.cpp.inc"
-    >;
-
-template <typename Op>
-bool tryUnary(Operation *op, const RefTensor &in, RefTensor &out) {
-  if constexpr (HasUnaryForward<Op>::value) {
-    if (auto concrete = dyn_cast<Op>(op)) {
-      out.shape = in.shape;
-      out.data.resize(in.data.size());
-      for (size_t i = 0; i < in.data.size(); ++i)
-        out.data[i] = concrete.template forward<double>(in.data[i]);
-      return true;
-    }
-  }
-  return false;
+/// Applies an elementwise activation's reference to every element.
+static bool evalUnary(Operation *op, const RefTensor &in, RefTensor &out) {
+  std::function<double(double)> reference = act::getUnaryReference(op);
+  if (!reference)
+    return false;
+  out.shape = in.shape;
+  out.data.resize(in.data.size());
+  for (size_t i = 0; i < in.data.size(); ++i)
+    out.data[i] = reference(in.data[i]);
+  return true;
 }
-
-template <typename... Ops>
-bool evalUnary(OpList<Ops...>, Operation *op, const RefTensor &in,
-               RefTensor &out) {
-  return (tryUnary<Ops>(op, in, out) || ...);
-}
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // Ops along a dimension.
@@ -236,7 +211,7 @@ act::runner::interpret(func::FuncOp func, ArrayRef<RefTensor> args) {
     }
     if (op->getDialect() && isa<act::ActDialect>(op->getDialect())) {
       RefTensor out;
-      if (evalUnary(AllActOps{}, op, operand(0), out)) {
+      if (evalUnary(op, operand(0), out)) {
         values[op->getResult(0)] = std::move(out);
         continue;
       }

@@ -1,6 +1,7 @@
 //===- Sweep.cpp - Exhaustive accuracy sweeps of f32 activations ----------===//
 
 #include "act/Runner/Sweep.h"
+#include "act/Dialect/Act/IR/ActActivations.h"
 
 #include "act/Dialect/Act/IR/ActOps.h"
 
@@ -213,44 +214,6 @@ uint64_t mlir::act::runner::countSweepPoints(const SweepOpInfo &op,
 // The sweep.
 //===----------------------------------------------------------------------===//
 
-namespace {
-template <typename Op, typename = void>
-struct HasUnaryForward : std::false_type {};
-template <typename Op>
-struct HasUnaryForward<
-    Op, std::void_t<decltype(std::declval<Op &>().template forward<double>(
-            std::declval<double>()))>> : std::true_type {};
-
-template <typename... Ops>
-struct OpList {};
-using AllActOps = OpList<
-#define GET_OP_LIST
-#include "act/Dialect/Act/IR/ActOps.cpp.inc"
-    >;
-
-/// Calls `fn(double -> double)` with the reference of `op`; false if `op`
-/// has no unary forward.
-template <typename Fn, typename... Ops>
-bool withReference(OpList<Ops...>, Operation *op, Fn &&fn) {
-  bool found = false;
-  auto tryOne = [&](auto *tag) {
-    using Op = std::remove_pointer_t<decltype(tag)>;
-    if constexpr (HasUnaryForward<Op>::value) {
-      if (!found)
-        if (auto concrete = dyn_cast<Op>(op)) {
-          found = true;
-          auto ref = [concrete](double x) mutable {
-            return concrete.template forward<double>(x);
-          };
-          fn(ref);
-        }
-    }
-  };
-  (tryOne(static_cast<Ops *>(nullptr)), ...);
-  return found;
-}
-} // namespace
-
 static double now() {
   return std::chrono::duration<double>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -305,7 +268,11 @@ mlir::act::runner::sweep(MLIRContext &context, const SweepOpInfo &info,
   const HostTensor *inputs[] = {&input};
   std::vector<HostTensor> results;
 
-  bool found = withReference(AllActOps(), actOp, [&](auto &ref) {
+  std::function<double(double)> ref = getUnaryReference(actOp);
+  if (!ref)
+    return llvm::createStringError(std::string(info.name) +
+                                   " has no elementwise reference");
+  {
     // The special values, reported on their own.
     std::fill(in, in + chunk, 0u);
     std::copy(std::begin(kSpecials), std::end(kSpecials), in);
@@ -333,10 +300,7 @@ mlir::act::runner::sweep(MLIRContext &context, const SweepOpInfo &info,
       if (options.progress)
         options.progress(done, total);
     }
-  });
-  if (!found)
-    return llvm::createStringError(std::string(info.name) +
-                                   " has no elementwise reference");
+  }
   stats.seconds = now() - start;
   return stats;
 }

@@ -2,6 +2,7 @@
 
 #include "act/Conversion/ActToLinalg/ActToLinalg.h"
 #include "act/Conversion/Passes.h"
+#include "act/Dialect/Act/IR/ActActivations.h"
 #include "act/Dialect/Act/IR/ActOps.h"
 #include "act/Dialect/Act/Transforms/MathEmitter.h"
 
@@ -354,25 +355,6 @@ struct MaxoutLowering : ActLowering<MaxoutOp> {
 // Registration.
 //===----------------------------------------------------------------------===//
 
-/// Whether OpT is an elementwise activation with `forward(T x)`.
-template <typename OpT, typename = void>
-struct IsUnaryActivation : std::false_type {};
-template <typename OpT>
-struct IsUnaryActivation<
-    OpT,
-    std::void_t<decltype(std::declval<OpT &>().template forward<double>(0.0))>>
-    : std::true_type {};
-
-template <typename... OpTs>
-void addUnaryActivationPatterns(RewritePatternSet &patterns, MathMode mode) {
-  auto add = [&](auto *tag) {
-    using OpT = std::remove_pointer_t<decltype(tag)>;
-    if constexpr (IsUnaryActivation<OpT>::value)
-      patterns.add<UnaryActivationLowering<OpT>>(patterns.getContext(), mode);
-  };
-  (add(static_cast<OpTs *>(nullptr)), ...);
-}
-
 struct ConvertActToLinalgPass final
     : act::impl::ConvertActToLinalgPassBase<ConvertActToLinalgPass> {
   using Base::Base;
@@ -401,10 +383,10 @@ struct ConvertActToLinalgPass final
 
 void mlir::act::populateActToLinalgPatterns(RewritePatternSet &patterns,
                                             math::MathMode mode) {
-  addUnaryActivationPatterns<
-#define GET_OP_LIST
-#include "act/Dialect/Act/IR/ActOps.cpp.inc"
-      >(patterns, mode);
+  forEachUnaryActivation([&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    patterns.add<UnaryActivationLowering<OpT>>(patterns.getContext(), mode);
+  });
   patterns.add<PReluLowering, SoftmaxLowering<SoftmaxOp>,
                SoftmaxLowering<LogSoftmaxOp>, SoftmaxLowering<SoftminOp>,
                GluLowering, MaxoutLowering>(patterns.getContext(), mode);

@@ -1,6 +1,7 @@
 //===- ActOps.cpp - Verifiers and folders of the act ops --------*- C++ -*-===//
 
 #include "act/Dialect/Act/IR/ActOps.h"
+#include "act/Dialect/Act/IR/ActActivations.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -325,3 +326,15 @@ OpFoldResult PReluOp::fold(FoldAdaptor adaptor) {
 
 #define GET_OP_CLASSES
 #include "act/Dialect/Act/IR/ActOps.cpp.inc"
+
+std::function<double(double)> mlir::act::getUnaryReference(Operation *op) {
+  std::function<double(double)> reference;
+  forEachUnaryActivation([&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    if (auto concrete = dyn_cast<OpT>(op))
+      reference = [concrete](double x) mutable {
+        return concrete.template forward<double>(x);
+      };
+  });
+  return reference;
+}

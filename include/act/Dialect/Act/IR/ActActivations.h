@@ -1,0 +1,59 @@
+//===- ActActivations.h - The elementwise activations as a set --*- C++ -*-===//
+//
+// The act ops that are elementwise activations with a formula of one input,
+// `template <typename T> T forward(T x)` (see Act_UnaryOp in ActOps.td),
+// for code that handles all of them alike: the lowering registers a pattern
+// per op, the runner's interpreter and the accuracy sweep evaluate the
+// double-precision reference.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_DIALECT_ACT_IR_ACTACTIVATIONS_H
+#define ACT_DIALECT_ACT_IR_ACTACTIVATIONS_H
+
+#include "act/Dialect/Act/IR/ActOps.h"
+
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+namespace mlir {
+namespace act {
+namespace detail {
+template <typename OpT, typename = void>
+struct HasUnaryForward : std::false_type {};
+template <typename OpT>
+struct HasUnaryForward<
+    OpT,
+    std::void_t<decltype(std::declval<OpT &>().template forward<double>(0.0))>>
+    : std::true_type {};
+
+template <typename Fn, typename... OpTs>
+void forEachUnaryActivationIn(Fn &&fn) {
+  auto visit = [&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    if constexpr (HasUnaryForward<OpT>::value)
+      fn(tag);
+  };
+  (visit(static_cast<OpTs *>(nullptr)), ...);
+}
+} // namespace detail
+
+/// Calls `fn(static_cast<OpT *>(nullptr))` for every elementwise activation
+/// op class OpT.
+template <typename Fn>
+void forEachUnaryActivation(Fn &&fn) {
+  detail::forEachUnaryActivationIn<Fn,
+#define GET_OP_LIST
+#include "act/Dialect/Act/IR/ActOps.cpp.inc"
+                                   >(std::forward<Fn>(fn));
+}
+
+/// The double-precision reference of `op` (an elementwise activation, with
+/// its parameters), or an empty function if `op` is not one.
+std::function<double(double)> getUnaryReference(Operation *op);
+
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_DIALECT_ACT_IR_ACTACTIVATIONS_H
