@@ -32,6 +32,7 @@ tools = [
     "act-opt",
     "act-accuracy",
     "act-run",
+    "act-bench",
     ToolSubst("mlir-opt", unresolved="ignore"),
     ToolSubst("mlir-translate", unresolved="ignore"),
 ]
