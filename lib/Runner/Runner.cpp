@@ -2,6 +2,12 @@
 
 #include "act/Runner/Runner.h"
 #include "act/Dialect/Act/Transforms/Target.h"
+#include "act/InitAll.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -121,6 +127,24 @@ createTargetMachine(StringRef cpu) {
   }
   jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   return jtmb->createTargetMachine();
+}
+
+std::unique_ptr<MLIRContext> act::runner::createContext() {
+  static bool registered = [] {
+    mlir::registerAllPasses();
+    act::registerAllPasses();
+    return true;
+  }();
+  (void)registered;
+  DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  act::registerAllDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  auto context = std::make_unique<MLIRContext>(registry);
+  context->loadAllAvailableDialects();
+  return context;
 }
 
 llvm::Expected<std::unique_ptr<ExecutionEngine>>

@@ -326,16 +326,8 @@ int main(int argc, char **argv) {
       return fail("--ops names no op");
   }
 
-  registerAllPasses();
-  act::registerAllPasses();
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  act::registerAllDialects(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  MLIRContext context(registry);
-  context.loadAllAvailableDialects();
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  MLIRContext &context = *contextOwner;
 
   SweepOptions options;
   options.stride = all ? 1 : stride.getValue();

@@ -110,18 +110,8 @@ struct ActState {
 
 static ActState &getState() {
   static ActState state = [] {
-    mlir::registerAllPasses();
-    mlir::act::registerAllPasses();
-    mlir::DialectRegistry registry;
-    mlir::registerAllDialects(registry);
-    mlir::registerAllExtensions(registry);
-    mlir::act::registerAllDialects(registry);
-    mlir::registerBuiltinDialectTranslation(registry);
-    mlir::registerLLVMDialectTranslation(registry);
     ActState s;
-    s.context = std::make_unique<mlir::MLIRContext>(registry);
-    s.context->loadAllAvailableDialects();
-
+    s.context = mlir::act::runner::createContext();
     return s;
   }();
   return state;

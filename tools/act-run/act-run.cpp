@@ -148,19 +148,9 @@ int main(int argc, char **argv) {
       argc, argv,
       "act-run: compile a function with act-to-llvm, JIT it and run it\n");
 
-  // The act-to-llvm pipeline is built from registered pass names.
-  registerAllPasses();
-  act::registerAllPasses();
-
   // Parse.
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  act::registerAllDialects(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  MLIRContext context(registry);
-  context.loadAllAvailableDialects();
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  MLIRContext &context = *contextOwner;
 
   std::string errorMessage;
   auto file = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);

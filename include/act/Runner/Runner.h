@@ -23,6 +23,7 @@
 
 namespace mlir {
 class ExecutionEngine;
+class MLIRContext;
 class ModuleOp;
 namespace func {
 class FuncOp;
@@ -53,6 +54,11 @@ struct CompileOptions {
   std::string targetCpu = "host";
   MathMode math = MathMode::precise;
 };
+
+/// A context for act's tools: act's and every upstream dialect, extension
+/// and LLVM IR translation, with all passes registered (once) so that the
+/// act-to-llvm pipeline, which is built from pass names, can be parsed.
+std::unique_ptr<MLIRContext> createContext();
 
 /// JITs a module already lowered to the LLVM dialect, for `targetCpu`
 /// ("host" or a CPU name; refused when its vectors are wider than the
