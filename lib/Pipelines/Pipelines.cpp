@@ -17,6 +17,11 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
   // An unknown CPU is reported by act-set-target, which fails the pipeline.
   unsigned vectorBits = succeeded(target) ? target->vectorBits : 256;
 
+  std::string streamingStores;
+  if (options.streamingStoreBytes > 0)
+    streamingStores = llvm::formatv(
+        "act-streaming-stores{{vector-bits={0} min-bytes={1}},", vectorBits,
+        options.streamingStoreBytes.getValue());
   std::string pipeline = llvm::formatv(
       "convert-act-to-linalg{{math={2}},"
       "func.func(convert-elementwise-to-linalg,canonicalize,"
@@ -30,14 +35,15 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
       "func.func(buffer-hoisting,buffer-loop-hoisting,promote-buffers-to-stack)"
       ","
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "func.func(lower-vector-multi-reduction{{lowering-strategy=inner-"
+      "func.func({3}"
+      "lower-vector-multi-reduction{{lowering-strategy=inner-"
       "reduction},"
       "convert-vector-to-scf),"
       "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
       "convert-vector-to-llvm,convert-math-to-llvm,convert-to-llvm,"
       "reconcile-unrealized-casts,act-set-target{{cpu={1}}",
       vectorBits, options.targetCpu.getValue(),
-      options.math == MathMode::fast ? "fast" : "precise");
+      options.math == MathMode::fast ? "fast" : "precise", streamingStores);
   if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
     llvm::report_fatal_error("act-to-llvm: malformed internal pipeline");
 }

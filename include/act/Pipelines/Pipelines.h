@@ -31,6 +31,11 @@ struct ActToLLVMPipelineOptions
                      "the documented ulp bounds (docs/Accuracy.md)"),
           clEnumValN(MathMode::fast, "fast",
                      "fewer operations, looser bounds"))};
+  Option<int64_t> streamingStoreBytes{
+      *this, "streaming-store-bytes",
+      llvm::cl::desc("Outputs of at least this many bytes are written with "
+                     "non-temporal stores (0: never)"),
+      llvm::cl::init(16 << 20)};
 };
 
 /// act ops (and linalg on tensors) to the LLVM dialect: expansion into

@@ -37,14 +37,6 @@ static bool reducesOutsideInnermost(linalg::LinalgOp op) {
   return false;
 }
 
-/// Whether a linalg op already sits in a loop made by this pass.
-static bool isInsideLoop(Operation *op, func::FuncOp func) {
-  for (Operation *p = op->getParentOp(); p && p != func; p = p->getParentOp())
-    if (isa<scf::ForOp>(p))
-      return true;
-  return false;
-}
-
 /// Level 1: tiles `root` by 1 along all but its innermost loop and fuses
 /// producers whose reductions stay inside the tile.
 static LogicalResult tileRowsAndFuse(RewriterBase &rewriter,

@@ -72,6 +72,44 @@ def ActExpandMathPass : Pass<"act-expand-math"> {
   ];
 }
 
+def ActStreamingStoresPass : Pass<"act-streaming-stores", "func::FuncOp"> {
+  let summary = "Non-temporal stores for large outputs written once";
+  let description = [{
+    On bufferized code: a loop whose full-register `vector.store`s (or
+    in-bounds `vector.transfer_write`s) write a memref of at least
+    `min-bytes`, at offsets that are whole multiples of a register, and
+    that nothing after the loop reads, and that computes little per stored
+    register (at most `max-ops-per-store` vector operations; a longer loop
+    is compute-bound and gains nothing), is versioned on the alignment of the
+    memrefs' base pointers. When they are register-aligned it runs with
+    non-temporal, aligned stores, which write the output without first
+    reading each line into the cache (the read-for-ownership an ordinary
+    store pays); otherwise it runs as before. One `sfence` before each
+    return orders the streaming stores before anything the caller does
+    next.
+
+    Results do not change, only how they reach memory; outputs smaller than
+    `min-bytes` stay in the cache for whatever consumes them next.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width of the target's vector registers, in bits">,
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"16777216",
+           "Smallest output, in bytes, written with streaming stores">,
+    Option<"maxOpsPerStore", "max-ops-per-store", "int64_t",
+           /*default=*/"16",
+           "Most vector operations per stored register of a loop that gets "
+           "streaming stores (more means compute-bound)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def ActSetTargetPass : Pass<"act-set-target", "ModuleOp"> {
   let summary = "Record the target CPU on the module and its LLVM functions";
   let description = [{
