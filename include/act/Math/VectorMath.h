@@ -232,7 +232,8 @@ T logisticOf(T e, Cond negative) {
   T sLo = (1.0 - s) + e;
   T num = select(negative, e, splat(e, 1.0));
   T q = num / s;
-  T rem = fma(-q, sLo, fma(-q, s, num));
+  T negQ = -q;
+  T rem = fma(negQ, sLo, fma(negQ, s, num));
   return fma(rem, select(negative, 1.0 - q, q), q);
 }
 
@@ -387,9 +388,9 @@ T sigmoid(T x) {
 
 /// log(1 + e^x) = max(x, 0) + log1p(e), e = e^-|x| in (0, 1]: 1 + e =
 /// 2^k (1 + f) with k = 0, f = e, or (from 1 + e = sqrt(2) up) k = 1,
-/// f = (e - 1) / 2, exact from e = 1/2 up and below off by at most a quarter
-/// ulp of a result above 1/2. Cheaper than log1p(exp(x)): no overflow, no
-/// special inputs, and only these two exponents.
+/// f = (e - 1) / 2, exact from e = 1/2 up (below, its rounding costs up to
+/// half an ulp). Cheaper than log1p(exp(x)): no overflow, no special inputs,
+/// and only these two exponents.
 template <typename T>
 T log1pExp(T x) {
   using K = detail::C<T>;

@@ -238,28 +238,44 @@ struct SoftmaxLowering : ActLowering<OpT> {
           return act::math::maximum(signed_(a[0]), a[1]);
         },
         this->mode);
-    Value sum = buildReduction(
-        b, {x, max}, {r.full, r.reduced}, x, dim, accType, 0.0,
-        [&](ArrayRef<IRValue> a) {
-          return a[2] + act::math::exp(signed_(a[0]) - a[1]);
-        },
-        this->mode);
     Value init = emptyLike(b, x, type.getElementType());
+    auto expShifted = [&](ArrayRef<IRValue> a) {
+      return act::math::exp(signed_(a[0]) - a[1]);
+    };
     Value result;
-    if (isLog) {
+    if (!isLog && accType == type.getElementType()) {
+      // exp once: e = exp(s x - m) is materialized (after row tiling, one
+      // row in cache, reused for every row), summed, and scaled by 1/sum
+      // into the output: one division per row, as in PyTorch's kernel.
+      Value e = buildParallelGeneric(b, {x, max}, {r.full, r.reduced},
+                                     emptyLike(b, x, accType), expShifted,
+                                     this->mode);
+      Value sum = buildReduction(
+          b, e, r.full, x, dim, accType, 0.0,
+          [&](ArrayRef<IRValue> a) { return a[1] + a[0]; }, this->mode);
       result = buildParallelGeneric(
-          b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
-          [&](ArrayRef<IRValue> a) {
-            return signed_(a[0]) - a[1] - act::math::log(a[2]);
-          },
+          b, {e, sum}, {r.full, r.reduced}, init,
+          [&](ArrayRef<IRValue> a) { return a[0] * (1.0 / a[1]); },
           this->mode);
     } else {
-      result = buildParallelGeneric(
-          b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
-          [&](ArrayRef<IRValue> a) {
-            return act::math::exp(signed_(a[0]) - a[1]) / a[2];
-          },
+      // f16/bf16 keep e in f32: recompute it rather than round it.
+      Value sum = buildReduction(
+          b, {x, max}, {r.full, r.reduced}, x, dim, accType, 0.0,
+          [&](ArrayRef<IRValue> a) { return a[2] + expShifted(a); },
           this->mode);
+      if (isLog) {
+        result = buildParallelGeneric(
+            b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
+            [&](ArrayRef<IRValue> a) {
+              return signed_(a[0]) - a[1] - act::math::log(a[2]);
+            },
+            this->mode);
+      } else {
+        result = buildParallelGeneric(
+            b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
+            [&](ArrayRef<IRValue> a) { return expShifted(a) / a[2]; },
+            this->mode);
+      }
     }
     rewriter.replaceOp(op, result);
     return success();

@@ -101,29 +101,32 @@ func.func @prelu(%x: tensor<2x3x5xf32>, %c: tensor<3xf32>, %s: tensor<1xf32>) ->
 
 // -----
 
-// softmax along dim 0: a NaN-propagating max, a sum of exp(x - max), a
-// division.
+// softmax along dim 0: a NaN-propagating max, e = exp(x - max) materialized
+// once, its sum, and e times 1/sum.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[RED:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func @softmax
 // CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>)
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK-DAG: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[MAXINIT:.*]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.*}} : tensor<8xf32>)
 // CHECK: %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[RED]]], iterator_types = ["reduction", "parallel"]} ins(%[[X]] : tensor<4x8xf32>) outs(%[[MAXINIT]] : tensor<8xf32>)
 // CHECK:   arith.maximumf
+// CHECK: %[[E:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[RED]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MAX]] : tensor<4x8xf32>, tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:   %[[D:.*]] = arith.subf %[[IN]], %[[M]] : f32
+// CHECK-NEXT:   %[[EXP:.*]] = math.exp %[[D]] : f32
+// CHECK-NEXT:   linalg.yield %[[EXP]] : f32
 // CHECK: %[[SUMINIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<8xf32>)
-// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[RED]], #[[RED]]], iterator_types = ["reduction", "parallel"]} ins(%[[X]], %[[MAX]] : tensor<4x8xf32>, tensor<8xf32>) outs(%[[SUMINIT]] : tensor<8xf32>)
-// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %[[ACC:.*]]: f32):
-// CHECK-NEXT:   %[[D:.*]] = arith.subf %[[IN]], %[[M]] : f32
-// CHECK-NEXT:   %[[E:.*]] = math.exp %[[D]] : f32
-// CHECK-NEXT:   %[[A:.*]] = arith.addf %[[ACC]], %[[E]] : f32
-// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[RED]], #[[RED]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MAX]], %[[SUM]] :
-// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32):
-// CHECK-NEXT:   %[[D:.*]] = arith.subf %[[IN]], %[[M]] : f32
-// CHECK-NEXT:   %[[E:.*]] = math.exp %[[D]] : f32
-// CHECK-NEXT:   %[[R:.*]] = arith.divf %[[E]], %[[S]] : f32
-// CHECK-NEXT:   linalg.yield %[[R]] : f32
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[RED]]], iterator_types = ["reduction", "parallel"]} ins(%[[E]] : tensor<4x8xf32>) outs(%[[SUMINIT]] : tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK-NEXT:   %[[A:.*]] = arith.addf %[[ACC]], %[[IN]] : f32
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[RED]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[E]], %[[SUM]] :
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:   %[[R:.*]] = arith.divf %[[ONE]], %[[S]] : f32
+// CHECK-NEXT:   %[[Y:.*]] = arith.mulf %[[IN]], %[[R]] : f32
+// CHECK-NEXT:   linalg.yield %[[Y]] : f32
 func.func @softmax(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = act.softmax %x {dim = 0 : i64} : tensor<4x8xf32>
   return %0 : tensor<4x8xf32>

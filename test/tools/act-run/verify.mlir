@@ -13,6 +13,14 @@
 // RUN: act-run %s --function=prelu --input=7x17x1xf32=random:12 --input=17xf32=random:13 --verify | FileCheck %s
 // RUN: act-run %s --function=prelu_shared --input=1000xf32=random:14 --input=1xf32=0.25 --verify | FileCheck %s
 // RUN: act-run %s --function=two_results --input=17x7xf32=random:15 --verify | FileCheck %s --check-prefixes=CHECK,TWO
+// Outputs of 16 MiB take the streaming-store path (act-streaming-stores).
+// RUN: act-opt %s --act-to-llvm | FileCheck %s --check-prefix=STREAM
+// RUN: act-run %s --function=relu_16mib --input=4194304xf32=random:16 --verify | FileCheck %s
+// RUN: act-run %s --function=softmax_16mib --input=1024x4096xf32=random:17 --verify --verify-ulp=16 | FileCheck %s --check-prefix=B16
+// STREAM-LABEL: llvm.func @relu_16mib
+// STREAM: llvm.store {{.*}} {alignment = 32 : i64, nontemporal}
+// STREAM-LABEL: llvm.func @softmax_16mib
+// STREAM: llvm.store {{.*}} {alignment = 32 : i64, nontemporal}
 
 // Measured, not yet documented bounds (the lead refines them per op): the
 // tanh-form GELU's far negative tail, softmax's small outputs (float sums)
@@ -79,4 +87,12 @@ func.func @two_results(%x: tensor<17x7xf32>) -> (tensor<17x7xf32>, tensor<17x7xf
   %a = act.sigmoid %x : tensor<17x7xf32>
   %b = act.softmax %a : tensor<17x7xf32>
   return %a, %b : tensor<17x7xf32>, tensor<17x7xf32>
+}
+func.func @relu_16mib(%x: tensor<4194304xf32>) -> tensor<4194304xf32> {
+  %y = act.relu %x : tensor<4194304xf32>
+  return %y : tensor<4194304xf32>
+}
+func.func @softmax_16mib(%x: tensor<1024x4096xf32>) -> tensor<1024x4096xf32> {
+  %y = act.softmax %x {dim = 1} : tensor<1024x4096xf32>
+  return %y : tensor<1024x4096xf32>
 }
