@@ -4,7 +4,9 @@
 #include "act/Dialect/Act/IR/ActActivations.h"
 #include "act/Dialect/Act/IR/ActOps.h"
 #include "act/Reference/Reference.h"
+#include "act/Runner/Sweep.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -291,8 +293,60 @@ static double ulpOf(ElementKind kind, double r) {
   return std::ldexp(1.0, e - (precision - 1));
 }
 
+AccuracyBound act::runner::getDocumentedBound(func::FuncOp func,
+                                              unsigned result,
+                                              ElementKind kind) {
+  AccuracyBound bound;
+  bound.ulps = 0;
+  bool absolute = false;
+  // The ops the result depends on.
+  SetVector<Operation *> slice;
+  func.walk([&](func::ReturnOp ret) {
+    if (result < ret.getNumOperands()) {
+      BackwardSliceOptions options;
+      options.inclusive = true;
+      (void)getBackwardSlice(ret.getOperand(result), &slice, options);
+    }
+  });
+  for (Operation *op : slice) {
+    if (!isa_and_nonnull<act::ActDialect>(op->getDialect()))
+      continue;
+    StringRef name = op->getName().stripDialect();
+    std::string sweepName = name.str();
+    if (auto gelu = dyn_cast<act::GeluOp>(op))
+      if (gelu.getApproximate() == act::GeluApproximation::tanh)
+        sweepName = "gelu_tanh";
+    double ulps;
+    if (const SweepOpInfo *info = lookupSweepOp(sweepName)) {
+      ulps = info->preciseBound;
+    } else if (isa<act::SoftmaxOp, act::SoftminOp>(op)) {
+      // exp(x - max) inherits the rounding of x - max: about |x - max| / 2
+      // ulp, so 16 holds for |x - max| < 16 (smaller results are below the
+      // floor).
+      ulps = 16;
+    } else if (isa<act::LogSoftmaxOp>(op)) {
+      // x - max - log(sum): log(sum) carries the sum's rounding as an
+      // absolute error, as in every f32 log_softmax.
+      ulps = 4;
+      absolute = true;
+    } else if (isa<act::GluOp>(op)) {
+      ulps = 4;
+    } else {
+      ulps = 1; // prelu, maxout: one rounding or none
+    }
+    bound.ulps = std::max(bound.ulps, ulps);
+  }
+  if (bound.ulps == 0)
+    bound.ulps = 4; // no act op: linalg and arith only
+  // Half an ulp of 1 in the compute type (f16 and bf16 are computed in
+  // f32): the contract's "within 2^-24 of 0" for f32.
+  ElementKind compute = kind == ElementKind::f64 ? kind : ElementKind::f32;
+  bound.floor = absolute ? 1.0 : ulpOf(compute, 1.0) / 2;
+  return bound;
+}
+
 Comparison act::runner::compare(const HostTensor &got,
-                                const RefTensor &expected) {
+                                const RefTensor &expected, double floor) {
   Comparison c;
   constexpr double inf = std::numeric_limits<double>::infinity();
   for (int64_t i = 0, e = got.getNumElements(); i < e; ++i) {
@@ -307,7 +361,8 @@ Comparison act::runner::compare(const HostTensor &got,
     } else {
       absErr = std::fabs(g - ref);
       relErr = absErr == 0 ? 0 : absErr / std::fabs(ref);
-      ulpErr = absErr / ulpOf(got.getKind(), rounded);
+      ulpErr = absErr / ulpOf(got.getKind(),
+                              std::max(std::fabs(rounded), floor));
     }
     c.maxAbs = std::max(c.maxAbs, absErr);
     c.maxRel = std::max(c.maxRel, relErr);
