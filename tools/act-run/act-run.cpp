@@ -273,7 +273,7 @@ int main(int argc, char **argv) {
         bound.ulps = verifyUlp;
       else if (mathMode == act::MathMode::fast)
         bound.ulps = std::numeric_limits<double>::infinity();
-      Comparison c = compare(got, reference[i], bound.floor);
+      Comparison c = compare(got, reference[i], bound);
       bool ok = c.maxUlp <= bound.ulps;
       llvm::outs() << "result #" << i << ": max abs "
                    << llvm::format("%.2g", c.maxAbs) << ", max rel "

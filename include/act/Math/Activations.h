@@ -152,7 +152,9 @@ template <typename T>
 T hardSigmoid(T x, double alpha, double beta) {
   if (alpha == 0.0)
     return clamp(splatLike(x, beta), 0.0, 1.0);
-  return clamp((x + beta / alpha) * alpha, 0.0, 1.0);
+  // Divided by 1 / alpha (6 for the default, exactly), as PyTorch does: two
+  // roundings, within 1 ulp; multiplying by alpha (1/6 rounded) is not.
+  return clamp((x + beta / alpha) / (1.0 / alpha), 0.0, 1.0);
 }
 
 /// log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), without overflow.

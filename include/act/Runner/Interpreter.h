@@ -52,11 +52,14 @@ struct Comparison {
 struct AccuracyBound {
   /// The largest bound of the act ops the result depends on, in ulps.
   double ulps = 4;
-  /// Below this magnitude errors are measured in ulps of `floor` rather
-  /// than of the result: half an ulp of 1 in the compute type (2^-24 for
-  /// f32, f16 and bf16: the contract's "within 2^-24 of 0"; 2^-53 for f64),
-  /// or 1 for log_softmax, whose error is absolute.
+  /// Below this magnitude errors are measured in units of `tinyUnit` rather
+  /// than in ulps of the result: half an ulp of 1 in the compute type
+  /// (2^-24 for f32, f16 and bf16: the contract's "within 2^-24 of 0"; 2^-53
+  /// for f64), or 1 for log_softmax, whose error is absolute.
   double floor = 0;
+  /// The ulp of `floor`; `floor` itself for gelu (erf form), whose tail below
+  /// the floor is only accurate to a factor of about 2.5 (docs/Accuracy.md).
+  double tinyUnit = 0;
 };
 
 /// The bound for `func`'s result #`result` (of element type `kind`): the
@@ -66,11 +69,11 @@ AccuracyBound getDocumentedBound(func::FuncOp func, unsigned result,
 
 /// Compares `got` with `expected` elementwise. The ulp error is |got - ref|
 /// over the ulp of `ref` rounded to got's element type (at its binade, at
-/// least the smallest subnormal's, and at least `floor`'s); NaN vs NaN and
-/// equal infinities are exact, any other NaN/Inf mismatch is an infinite
-/// error.
+/// least the smallest subnormal's), or over `bound.tinyUnit` where |ref| is
+/// below `bound.floor`; NaN vs NaN and equal infinities are exact, any other
+/// NaN/Inf mismatch is an infinite error.
 Comparison compare(const HostTensor &got, const RefTensor &expected,
-                   double floor = 0);
+                   const AccuracyBound &bound = {});
 
 } // namespace runner
 } // namespace act
