@@ -264,11 +264,17 @@ struct SoftmaxLowering : ActLowering<OpT> {
           [&](ArrayRef<IRValue> a) { return a[2] + expShifted(a); },
           this->mode);
       if (isLog) {
+        // log(sum) once per row, not in the loop over the row's elements;
+        // (s x - m) - log(sum) keeps s x - m exact near the max.
+        auto sumType = cast<RankedTensorType>(sum.getType());
+        Value logSum = buildParallelGeneric(
+            b, sum, b.getMultiDimIdentityMap(sumType.getRank()),
+            emptyLike(b, sum, accType),
+            [](ArrayRef<IRValue> a) { return act::math::log(a[0]); },
+            this->mode);
         result = buildParallelGeneric(
-            b, {x, max, sum}, {r.full, r.reduced, r.reduced}, init,
-            [&](ArrayRef<IRValue> a) {
-              return signed_(a[0]) - a[1] - act::math::log(a[2]);
-            },
+            b, {x, max, logSum}, {r.full, r.reduced, r.reduced}, init,
+            [&](ArrayRef<IRValue> a) { return signed_(a[0]) - a[1] - a[2]; },
             this->mode);
       } else {
         result = buildParallelGeneric(

@@ -134,15 +134,18 @@ func.func @softmax(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-// log_softmax subtracts log(sum): no exp in the final generic.
+// log_softmax subtracts log(sum), taken once per row: no exp and no log in
+// the final generic.
 // CHECK-LABEL: func @log_softmax
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
-// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32):
-// CHECK-NEXT:   %[[D:.*]] = arith.subf %[[IN]], %[[M]] : f32
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK: %[[LOG:.*]] = linalg.generic {{.*}}iterator_types = ["parallel"]} ins(%[[SUM]] : tensor<4xf32>)
+// CHECK-NEXT: ^bb0(%[[S:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:   %[[L:.*]] = math.log %[[S]] : f32
-// CHECK-NEXT:   %[[R:.*]] = arith.subf %[[D]], %[[L]] : f32
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}}, %[[LOG]] :
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %[[LS:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:   %[[D:.*]] = arith.subf %[[IN]], %[[M]] : f32
+// CHECK-NEXT:   %[[R:.*]] = arith.subf %[[D]], %[[LS]] : f32
 // CHECK-NEXT:   linalg.yield %[[R]] : f32
 func.func @log_softmax(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = act.log_softmax %x : tensor<4x8xf32>

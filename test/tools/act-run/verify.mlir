@@ -19,6 +19,7 @@
 // STREAM-LABEL: llvm.func @relu_16mib
 // STREAM: llvm.store {{.*}} {alignment = 32 : i64, nontemporal}
 // STREAM-LABEL: llvm.func @softmax_16mib
+// STREAM: llvm.intr.prefetch
 // STREAM: llvm.store {{.*}} {alignment = 32 : i64, nontemporal}
 
 // The default bound is the largest documented bound of the function's ops

@@ -110,6 +110,24 @@ def ActStreamingStoresPass : Pass<"act-streaming-stores", "func::FuncOp"> {
   ];
 }
 
+def ActPrefetchRowsPass : Pass<"act-prefetch-rows", "func::FuncOp"> {
+  let summary = "Prefetch the next row of a multi-pass row kernel";
+  let description = [{
+    On bufferized code: in a loop over rows (step 1) whose body makes
+    several passes over a row, the first of them loading the row of a
+    function argument from memory (softmax's max, log_softmax's max), the
+    pass with the most vector work (softmax's exp) prefetches the same
+    columns of the next row into L2. The first pass then finds its row in
+    cache, and memory works while the core computes instead of in turns.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def ActSetTargetPass : Pass<"act-set-target", "ModuleOp"> {
   let summary = "Record the target CPU on the module and its LLVM functions";
   let description = [{
