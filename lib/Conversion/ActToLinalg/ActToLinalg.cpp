@@ -403,8 +403,37 @@ struct ConvertActToLinalgPass final
 
 } // namespace
 
+namespace {
+
+/// An act op whose results have no elements computes nothing: its results
+/// are empty tensors. (Slicing or tiling a zero-sized dimension is rejected
+/// or divides by zero downstream.)
+struct EmptyResultLowering : RewritePattern {
+  EmptyResultLowering(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/2, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<ActDialect>(op->getDialect()) || op->getNumResults() == 0)
+      return failure();
+    SmallVector<Value> empties;
+    for (Type type : op->getResultTypes()) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() || tensor.getNumElements() != 0)
+        return failure();
+      empties.push_back(tensor::EmptyOp::create(
+          rewriter, op->getLoc(), tensor.getShape(), tensor.getElementType()));
+    }
+    rewriter.replaceOp(op, empties);
+    return success();
+  }
+};
+
+} // namespace
+
 void mlir::act::populateActToLinalgPatterns(RewritePatternSet &patterns,
                                             math::MathMode mode) {
+  patterns.add<EmptyResultLowering>(patterns.getContext());
   forEachUnaryActivation([&](auto *tag) {
     using OpT = std::remove_pointer_t<decltype(tag)>;
     patterns.add<UnaryActivationLowering<OpT>>(patterns.getContext(), mode);

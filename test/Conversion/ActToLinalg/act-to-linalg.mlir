@@ -209,3 +209,15 @@ func.func @softmax_vector(%x: vector<8xf32>) -> vector<8xf32> {
   %0 = act.softmax %x : vector<8xf32>
   return %0 : vector<8xf32>
 }
+
+// -----
+
+// No elements, nothing to compute: an empty tensor (slicing a zero-sized
+// dimension, as glu would, is invalid).
+// CHECK-LABEL: func @glu_empty
+// CHECK-NEXT: %[[E:.*]] = tensor.empty() : tensor<0x2xf32>
+// CHECK-NEXT: return %[[E]]
+func.func @glu_empty(%x: tensor<0x4xf32>) -> tensor<0x2xf32> {
+  %0 = act.glu %x : tensor<0x4xf32> -> tensor<0x2xf32>
+  return %0 : tensor<0x2xf32>
+}

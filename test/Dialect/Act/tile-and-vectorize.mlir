@@ -58,3 +58,14 @@ func.func @softmax(%x: tensor<4x100xf32>) -> tensor<4x100xf32> {
   %0 = act.softmax %x : tensor<4x100xf32>
   return %0 : tensor<4x100xf32>
 }
+
+// A linalg op with an empty iteration space (k = 0) leaves its init: no
+// loops (tiling it would divide by zero).
+// CHECK-LABEL: func @empty_reduction
+// CHECK-SAME: %[[INIT:[^:]*]]: tensor<4x8xf32>
+// CHECK-NOT: scf.for
+// CHECK: return %[[INIT]]
+func.func @empty_reduction(%a: tensor<4x0xf32>, %b: tensor<0x8xf32>, %init: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<4x0xf32>, tensor<0x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}

@@ -166,6 +166,17 @@ struct ActTileAndVectorizePass final
     // f32 lanes per register: narrower types are computed in f32 anyway.
     int64_t tile = std::max<int64_t>(1, vectorBits / 32) * unroll;
 
+    // An op with an empty iteration space leaves its inits as they are (and
+    // the tiling utilities divide by the loop ranges).
+    SmallVector<linalg::LinalgOp> empty;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() &&
+          llvm::is_contained(op.getStaticLoopRanges(), 0))
+        empty.push_back(op);
+    });
+    for (linalg::LinalgOp op : empty)
+      rewriter.replaceOp(op, op.getDpsInits());
+
     // Level 1, roots last to first so that fusion sees whole producers.
     SmallVector<linalg::LinalgOp> roots;
     func.walk([&](linalg::LinalgOp op) {
