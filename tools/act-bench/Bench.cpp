@@ -320,9 +320,9 @@ void act::bench::printSummary(llvm::raw_ostream &os,
   os << "GB/s = (input + output bytes) / min time; copy = the better copy of "
         "as many bytes.\n";
 
-  std::vector<std::vector<std::string>> rows = {{"workload", "shape", "copy",
-                                                 "oneDNN", "act", "oneDNN/copy",
-                                                 "act/copy", "act/oneDNN"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"workload", "shape", "copy", "oneDNN", "torch", "act", "act/copy",
+       "act/oneDNN", "act/torch"}};
   for (const Workload &w : workloads) {
     // The copy that moves the same bytes: cache residency, not the kernel,
     // would otherwise decide the ratio.
@@ -331,10 +331,12 @@ void act::bench::printSummary(llvm::raw_ostream &os,
       if (r.workload == "copy" && r.bytes == w.bytes())
         copy = std::isnan(copy) ? r.gbps() : std::max(copy, r.gbps());
     const Result *dnnl = find(results, w.name, "onednn");
+    const Result *torch = find(results, w.name, "torch");
     const Result *act = find(results, w.name, "act");
-    double d = dnnl ? dnnl->gbps() : NAN, a = act ? act->gbps() : NAN;
-    rows.push_back({w.name, w.shapeString(), fmt(copy), fmt(d), fmt(a),
-                    fmt(d / copy), fmt(a / copy), fmt(a / d)});
+    double d = dnnl ? dnnl->gbps() : NAN, t = torch ? torch->gbps() : NAN,
+           a = act ? act->gbps() : NAN;
+    rows.push_back({w.name, w.shapeString(), fmt(copy), fmt(d), fmt(t), fmt(a),
+                    fmt(a / copy), fmt(a / d), fmt(a / t)});
   }
   printTable(os, rows, 2);
 }

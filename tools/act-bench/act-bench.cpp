@@ -9,6 +9,7 @@
 #include "Act.h"
 #include "Bench.h"
 #include "OneDnn.h"
+#include "Torch.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -44,6 +45,12 @@ static cl::opt<int64_t>
     size("size", cl::cat(benchCategory),
          cl::desc("Elements of the elementwise workloads and copies"),
          cl::init(16 * 1024 * 1024));
+static cl::opt<std::string>
+    torchPython("torch", cl::cat(benchCategory),
+                cl::desc("A python with torch, to measure PyTorch's kernels "
+                         "too (default: the project's .venv if present; "
+                         "'none' to skip)"),
+                cl::value_desc("PYTHON"), cl::init("auto"));
 static cl::opt<bool> list("list", cl::cat(benchCategory),
                           cl::desc("List the workloads and exit"));
 
@@ -213,6 +220,20 @@ int main(int argc, char **argv) {
       r.error = checkOutput(w, in.get(), out.get());
       results.push_back(r);
     }
+  }
+
+  // PyTorch last, in a subprocess, on the same workloads.
+  std::string python =
+      torchPython == "auto" ? defaultTorchPython() : torchPython.getValue();
+  if (!python.empty() && python != "none") {
+    llvm::errs() << "measuring PyTorch (" << python << "):\n";
+    auto torch = measureTorch(python, workloads, repetitions, warmup);
+    if (!torch) {
+      llvm::errs() << "act-bench: error: " << llvm::toString(torch.takeError())
+                   << "\n";
+      return 1;
+    }
+    results.insert(results.end(), torch->begin(), torch->end());
   }
 
   llvm::outs() << "\n";
