@@ -134,7 +134,8 @@ static std::vector<int64_t> descriptor(const float *data,
 }
 
 std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
-                                          float *out, std::string *why) {
+                                          float *out, std::string *why,
+                                          mlir::act::math::MathMode math) {
   auto fail = [&](const std::string &reason) -> std::optional<Kernel> {
     if (why)
       *why = reason;
@@ -158,7 +159,9 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
     return fail("cannot parse the kernel: " + firstError);
 
   mlir::PassManager pm(&context);
-  mlir::act::buildActToLLVMPipeline(pm, mlir::act::ActToLLVMPipelineOptions());
+  mlir::act::ActToLLVMPipelineOptions options;
+  options.math = math;
+  mlir::act::buildActToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
     return fail("act-to-llvm failed: " + firstError);
   double pipelineSeconds = now() - start;
@@ -184,9 +187,13 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
 
   Kernel kernel;
   kernel.setupSeconds = now() - start;
-  kernel.note = llvm::formatv("jit {0}, {1}, pipeline {2:f2}s + llvm {3:f2}s",
+  kernel.note = llvm::formatv("jit {0}, {1}, {4} math, pipeline {2:f2}s + "
+                              "llvm {3:f2}s",
                               cpu, mallocs ? "malloc+copy" : "in place",
-                              pipelineSeconds, jitSeconds)
+                              pipelineSeconds, jitSeconds,
+                              math == mlir::act::math::MathMode::fast
+                                  ? "fast"
+                                  : "precise")
                     .str();
   // The descriptors are made once; the engine lives as long as the kernel.
   auto inDesc = std::make_shared<std::vector<int64_t>>(descriptor(in, w.shape));

@@ -51,6 +51,14 @@ static cl::opt<std::string>
                          "too (default: the project's .venv if present; "
                          "'none' to skip)"),
                 cl::value_desc("PYTHON"), cl::init("auto"));
+static cl::opt<mlir::act::math::MathMode> mathMode(
+    "math", cl::cat(benchCategory),
+    cl::desc("act's transcendentals (act-to-llvm's math option)"),
+    cl::values(clEnumValN(mlir::act::math::MathMode::precise, "precise",
+                          "the documented ulp bounds (default)"),
+               clEnumValN(mlir::act::math::MathMode::fast, "fast",
+                          "MLIR's polynomial approximations")),
+    cl::init(mlir::act::math::MathMode::precise));
 static cl::opt<bool> list("list", cl::cat(benchCategory),
                           cl::desc("List the workloads and exit"));
 
@@ -84,7 +92,10 @@ struct Buffer {
 static std::vector<Provider> providers() {
   return {
       {"onednn", makeOneDnn},
-      {"act", makeAct},
+      {"act",
+       [](const Workload &w, const float *in, float *out, std::string *why) {
+         return makeAct(w, in, out, why, mathMode);
+       }},
   };
 }
 
@@ -279,6 +290,9 @@ int main(int argc, char **argv) {
                {"repetitions", std::to_string(repetitions)},
                {"warmup", std::to_string(warmup)},
                {"eltwise_size", std::to_string(size)},
+               {"math", mathMode == mlir::act::math::MathMode::fast
+                            ? "fast"
+                            : "precise"},
                {"gbps", "(input + output bytes) / min time"}},
               results);
   }
