@@ -52,6 +52,23 @@ func.func @gelu_silu_mish_softplus(%x: tensor<4096xf32>) -> tensor<4096xf32> {
   return %4 : tensor<4096xf32>
 }
 
+// f64 transcendentals are act's f64 kernels (erf-form gelu needs erfc, which
+// LLVM cannot lower): <4 x double> registers on AVX2, <8 x double> on
+// AVX-512, and no libm call.
+// CHECK-LABEL: define {{.*}} @gelu_f64(
+// CHECK-NOT: call {{.*}}@{{(exp|expm1|log|log1p|tanh|erf|erfc)f?}}(
+// CHECK-NOT: @llvm.{{(exp|log|tanh)}}.
+// AVX2: call <4 x double> @llvm.fma.v4f64(
+// AVX512: call <8 x double> @llvm.fma.v8f64(
+// CHECK-NOT: call {{.*}}@{{(exp|expm1|log|log1p|tanh|erf|erfc)f?}}(
+// CHECK-NOT: @llvm.{{(exp|log|tanh)}}.
+// CHECK: ret
+func.func @gelu_f64(%x: tensor<64x256xf64>) -> tensor<64x256xf64> {
+  %0 = act.gelu %x : tensor<64x256xf64>
+  %1 = act.mish %0 : tensor<64x256xf64>
+  return %1 : tensor<64x256xf64>
+}
+
 // CHECK: attributes #{{[0-9]+}} = { {{.*}}"target-cpu"="{{haswell|skylake-avx512}}"
 
 // ASM512-LABEL: leaky_relu:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the f32 polynomial coefficients of include/act/Math/VectorMath.h.
+"""Fits the polynomial coefficients of include/act/Math/VectorMath.h.
 
 Each kernel is a polynomial p(v) = sum c_k v^k that minimises the weighted
 error max |w(v) (g(v) - p(v))| on [a, b]; w makes the error relative to what
@@ -19,6 +19,15 @@ search over +-1 ulp changes. g itself is evaluated by mpmath in 60 digits.
 Prints C++ initialisers and the weighted error of the rounded polynomial
 (approximation only, no evaluation rounding) in units of 2^-24. Takes a few
 minutes.
+
+  python3 tools/reference/fit_vecmath.py --f64 [kernel...]
+
+fits the f64 coefficients (Consts<true>) the same way, with more terms, wider
+erfc/Phi ranges and doubles instead of floats; errors are in units of 2^-53.
+numpy's double cannot resolve a fit to 2^-53 directly, so each Lawson fit is
+applied to the residual of the current coefficients, computed by mpmath: the
+correction is small, and double resolves it to far below 2^-53 (see
+fit_f64). Takes a few minutes.
 """
 
 import sys
@@ -84,6 +93,88 @@ def fit_f32(g, w, a, b, terms, grid=2000):
     return fixed
 
 
+def fit_f64(g, w, a, b, terms, grid=2000):
+    """fit_f32 for doubles. Monomials up to degree 35 are too ill-conditioned
+    for numpy's least squares, so the free part is fitted in the basis
+    x T_k(alpha x + beta) (Chebyshev polynomials of [a, b], times x so that
+    the constant term g(0) stays fixed), then converted to monomials in
+    mpmath and rounded to doubles all at once; last, the same +-1 ulp search
+    as fit_f32. Each Lawson fit is applied to the mpmath residual of the
+    current coefficients (see the module docstring)."""
+    a, b = mp.mpf(a), mp.mpf(b)
+    xs = chebyshev_grid(a, b, grid)
+    xv = np.array([float(v) for v in xs])
+    gm = [g(v) for v in xs]
+    wv = np.array([float(w(v)) for v in xs])
+    c0 = float(g(mp.mpf(0)))
+    alpha, beta = 2 / (b - a), -(a + b) / (b - a)
+    # Monomial coefficients (in x) of x T_k(alpha x + beta), in mpmath.
+    basis = []
+    t_prev, t_cur = [mp.mpf(1)], [beta, alpha]
+    for k in range(terms - 1):
+        poly = t_prev if k == 0 else t_cur
+        basis.append([mp.mpf(0)] + poly)
+        if k >= 1:
+            nxt = [mp.mpf(0)] * (len(t_cur) + 1)
+            for m, c in enumerate(t_cur):
+                nxt[m] += 2 * beta * c
+                nxt[m + 1] += 2 * alpha * c
+            for m, c in enumerate(t_prev):
+                nxt[m] -= c
+            t_prev, t_cur = t_cur, nxt
+    tv_ = float(alpha) * xv + float(beta)
+    cheb = np.stack([xv * np.cos(k * np.arccos(np.clip(tv_, -1, 1)))
+                     for k in range(terms - 1)], 1)
+
+    def monomials(d):
+        cs = [mp.mpf(c0)] + [mp.mpf(0)] * (terms - 1)
+        for dk, poly in zip(d, basis):
+            for m, c in enumerate(poly):
+                cs[m] += dk * c
+        return cs
+
+    def residual(cs):
+        return np.array([float(gm[j] - mp.polyval(cs[::-1], xs[j]))
+                         for j in range(grid)])
+
+    d = [mp.mpf(0)] * (terms - 1)
+    for iters in (300, 1000):
+        r = residual(monomials(d))
+        lam = np.full(grid, 1.0 / grid)
+        best = None
+        for _ in range(iters):
+            sw = np.sqrt(lam) * wv
+            x = np.linalg.lstsq(cheb * sw[:, None], r * sw, rcond=None)[0]
+            e = np.abs(wv * (r - cheb @ x))
+            if best is None or e.max() < best[1]:
+                best = (x, e.max())
+            lam = lam * e
+            lam /= lam.sum()
+        d = [dk + mp.mpf(float(x)) for dk, x in zip(d, best[0])]
+    fixed = [c0] + [float(c) for c in monomials(d)[1:]]
+
+    r0 = residual([mp.mpf(c) for c in fixed])
+    av = np.stack([xv**k for k in range(terms)], 1)
+    fixed0 = list(fixed)
+
+    def err(cs):
+        delta = np.array([c - f for c, f in zip(cs, fixed0)])
+        return np.abs(wv * (r0 - av @ delta)).max()
+
+    best = err(fixed)
+    improved = True
+    while improved:
+        improved = False
+        for i in range(1, terms):
+            for step in (-1, 1):
+                trial = list(fixed)
+                trial[i] = float(np.nextafter(fixed[i], step * np.inf))
+                e = err(trial)
+                if e < best:
+                    best, fixed, improved = e, trial, True
+    return fixed
+
+
 def max_error(g, w, a, b, coeffs, points=20000):
     xs = [a + (b - a) * mp.mpf(i) / points for i in range(points + 1)]
     return max(abs(w(v) * (g(v) - sum(c * v**k for k, c in enumerate(coeffs))))
@@ -119,15 +210,18 @@ def cubic_on_grids(m, a, b, n=2000):
     return [mp.mpf(fixed[k]) for k in range(4)]
 
 
-def kernels():
+def kernels(f64=False):
     """name -> (g, w, a, b, terms[, cubic])."""
     out = {}
+
+    def n(t32, t64):
+        return t64 if f64 else t32
 
     # expm1(r) = r + r^2 P(r) on |r| <= ln2/2 (+ slack for the reduction),
     # relative to expm1(r); exp uses 1 + (r + r^2 P(r)).
     h = mp.log(2) / 2 * mp.mpf("1.0005")
     out["exp"] = (lambda r: (mp.expm1(small(r)) - small(r)) / small(r)**2,
-                  lambda r: small(r)**2 / mp.expm1(small(r)), -h, h, 6)
+                  lambda r: small(r)**2 / mp.expm1(small(r)), -h, h, n(6, 11))
 
     # x - tanh(x) = x^3 Q(x^2) for |x| <= 1.125, in u = x^2, relative to
     # x - tanh(x); tanh uses x - x^3 Q(x^2) there.
@@ -135,53 +229,59 @@ def kernels():
         x = mp.sqrt(small(u))
         return (x - mp.tanh(x)) / x**3
 
-    out["tanh"] = (q, lambda u: 1 / q(u), 0, mp.mpf("1.125")**2, 9)
+    out["tanh"] = (q, lambda u: 1 / q(u), 0, mp.mpf("1.125")**2, n(9, 19))
 
     # log1p(f) = f + f^2 L(f) on [sqrt(1/2) - 1, sqrt(2) - 1] (+ slack),
     # relative to log1p(f).
     lo, hi = mp.sqrt(0.5) - 1, mp.sqrt(2) - 1
     out["log1p"] = (lambda f: (mp.log1p(small(f)) - small(f)) / small(f)**2,
                     lambda f: small(f)**2 / mp.log1p(small(f)),
-                    lo * mp.mpf("1.0001"), hi * mp.mpf("1.0001"), 9)
+                    lo * mp.mpf("1.0001"), hi * mp.mpf("1.0001"), n(9, 22))
 
     # erf(z) = z + z S(z^2) for |z| <= 1, in u = z^2, relative to erf(z).
     def s(u):
         z = mp.sqrt(small(u))
         return (mp.erf(z) - z) / z
 
-    out["erf"] = (s, lambda u: 1 / (1 + s(u)), 0, 1, 7)
+    out["erf"] = (s, lambda u: 1 / (1 + s(u)), 0, 1, n(7, 14))
 
     # erfc(z) = exp(-z^2 + ln erfcx(z)) for z in [0, 2c], with
     # ln erfcx(c + v) = Lambda(v) + R(v): Lambda the cubic on CUBIC_GRIDS, R
     # the small rest, whose error is absolute (an error in the exponent, so
     # relative in the result).
-    def log_erfcx(c, scale):
+    # f64 needs c larger, as 2c must reach where the results fall below
+    # 2^-53 (erfc(6), Phi(-8.5)), and about 2.7 times the terms.
+    def log_erfcx(c, scale, terms):
         def m(v):
             return mp.log(erfcx((c + v) / scale))
 
         lam = cubic_on_grids(m, -c, c)
         return (lambda v: m(v) - sum(l * v**k for k, l in enumerate(lam)),
-                lambda v: 1, -c, c, 13, lam)
+                lambda v: 1, -c, c, terms, lam)
 
-    out["erfc"] = log_erfcx(mp.mpf(2), 1)
+    out["erfc"] = log_erfcx(mp.mpf(n(2, 3)), 1, n(13, 36))
     # Phi(-a) = exp(-a^2 / 2 + ln erfcx(a / sqrt2)) / 2, the same way.
-    out["phi"] = log_erfcx(mp.mpf(3), mp.sqrt(2))
+    out["phi"] = log_erfcx(mp.mpf(n(3, "4.25")), mp.sqrt(2), n(13, 36))
     return out
 
 
 def main(argv):
-    ks = kernels()
+    f64 = "--f64" in argv
+    argv = [a for a in argv if a != "--f64"]
+    ks = kernels(f64)
+    unit, digits = (2**53, 17) if f64 else (2**24, 9)
     for name in argv[1:] or list(ks):
         g, w, a, b, terms = ks[name][:5]
         if len(ks[name]) > 5:
             print(f"// {name} cubic: {{" +
                   ", ".join(mp.nstr(v, 17, min_fixed=0, max_fixed=0)
                             for v in ks[name][5]) + "}")
-        coeffs = fit_f32(g, w, a, b, terms)
+        coeffs = (fit_f64 if f64 else fit_f32)(g, w, a, b, terms)
         err = max_error(g, w, mp.mpf(a), mp.mpf(b), [mp.mpf(c) for c in coeffs])
         print(f"// {name}: [{mp.nstr(a, 8)}, {mp.nstr(b, 8)}], {terms} terms, "
-              f"error {mp.nstr(err * 2**24, 3)} x 2^-24")
-        print("{" + ", ".join(mp.nstr(mp.mpf(c), 9, min_fixed=0, max_fixed=0)
+              f"error {mp.nstr(err * unit, 3)} x 2^-{53 if f64 else 24}")
+        print("{" + ", ".join(mp.nstr(mp.mpf(c), digits, min_fixed=0,
+                                      max_fixed=0)
                               for c in coeffs) + "}")
         sys.stdout.flush()
 

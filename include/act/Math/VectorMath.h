@@ -18,14 +18,20 @@
 // Everything is branch-free: both sides of a choice are computed and
 // selected, there are no tables, and special values come out of the same
 // arithmetic or out of a final select. The element type is known through
-// ElementTraits<T>::isDouble, which picks the coefficients.
+// ElementTraits<T>::isDouble, which picks the coefficients (Consts<false> for
+// f32, Consts<true> for f64: the same algorithms, with longer polynomials and
+// the ranges and thresholds of f64).
 //
 // Accuracy (f32, every input, see test/Unit/Math/VectorMathTest.cpp): exp,
 // expm1, log1p, log, tanh, erf, erfc, normalCdf and sigmoid are within about
-// 1 ulp of the exact result, gradual underflow included.
+// 1 ulp of the exact result, gradual underflow included. f64 (sampled, see
+// test/Unit/Math/VectorMathF64Test.cpp and docs/Accuracy.md): within 2 ulp,
+// except erfc and normalCdf below 2^-53, which (like f32 below 2^-24) are
+// only accurate to 2^-52 in absolute terms.
 //
 // Polynomial coefficients are minimax fits by tools/reference/fit_vecmath.py
-// (named there by the kernel names below), rounded to the element type.
+// (named there by the kernel names below; `--f64` for Consts<true>), rounded
+// to the element type.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,11 +50,9 @@ namespace vec {
 /// Each value type says whether its elements are f64 (else f32):
 ///   template <> struct ElementTraits<MyT> { static constexpr bool isDouble
 ///   = false; };
-template <typename T>
-struct ElementTraits;
+template <typename T> struct ElementTraits;
 
-template <typename T>
-constexpr bool isDouble = ElementTraits<T>::isDouble;
+template <typename T> constexpr bool isDouble = ElementTraits<T>::isDouble;
 
 namespace detail {
 
@@ -59,11 +63,9 @@ constexpr double kSqrtHalf = 0.70710678118654752440;
 constexpr double kSqrt2Minus1 = 0.41421356237309504880;
 
 /// Precision-specific constants and coefficients.
-template <bool F64>
-struct Consts;
+template <bool F64> struct Consts;
 
-template <>
-struct Consts<false> {
+template <> struct Consts<false> {
   // ln2 = ln2Hi + ln2Lo, ln2Hi with 16 significant bits so that n * ln2Hi is
   // exact for any exponent n.
   static constexpr double ln2Hi = 0.693145751953125;
@@ -77,6 +79,9 @@ struct Consts<false> {
   // Below this, expm1(x) = x.
   static constexpr double expm1Tiny = 0x1p-30;
   static constexpr double minNormal = 0x1p-126;
+  // log scales inputs below 2 minNormal by 2^logSubLog2 into the normal range.
+  static constexpr double logSubScale = 0x1p32;
+  static constexpr double logSubLog2 = 32.0;
   // tanh and x - tanh(x) use the kernel below tanhSmall; tanh(x) rounds to 1
   // above tanhOne.
   static constexpr double tanhSmall = 1.125;
@@ -126,21 +131,123 @@ struct Consts<false> {
       -1.65142955e-10};
 };
 
-// f64 has no coefficients yet: the kernels' degrees, ranges and thresholds
-// are chosen for f32 (fit_vecmath.py can fit f64 ones).
-template <typename T>
-struct ConstsFor {
-  static_assert(!isDouble<T>, "VectorMath.h supports f32 elements only");
-  using type = Consts<false>;
+/// The f64 constants, with the meanings of Consts<false>; the coefficients
+/// are `fit_vecmath.py --f64` fits.
+template <> struct Consts<true> {
+  // fdlibm's split (FreeBSD msun e_exp.c): ln2Hi has 32 significant bits, so
+  // n * ln2Hi is exact for |n| < 2^21.
+  static constexpr double ln2Hi = 6.93147180369123816490e-01;
+  static constexpr double ln2Lo = 1.90821492927058770002e-10;
+  // e^x overflows above 709.78 and rounds to 0 below -745.14.
+  static constexpr double expMax = 710.0;
+  static constexpr double expMin = -746.0;
+  // e^-40 < 2^-54.
+  static constexpr double expm1Min = -40.0;
+  static constexpr double expm1Tiny = 0x1p-60;
+  static constexpr double minNormal = 0x1p-1022;
+  // The smallest subnormal is 2^-1074.
+  static constexpr double logSubScale = 0x1p64;
+  static constexpr double logSubLog2 = 64.0;
+  // 2 / (1 + e^39) < 2^-54.
+  static constexpr double tanhSmall = 1.125;
+  static constexpr double tanhOne = 19.5;
+  // erfc(6) < 2^-54, so erf(6) rounds to 1; erfc(27.3) and Phi(-38.6) round
+  // to 0 (and keep the final exponent >= -1086, where pow2i is valid).
+  static constexpr double erfOne = 6.0;
+  static constexpr double erfcZero = 27.3;
+  static constexpr double phiZero = 38.6;
+  // 2c reaches where the results fall below 2^-53: erfc(6), Phi(-8.5).
+  static constexpr double erfcC = 3.0;
+  static constexpr double phiC = 4.25;
+
+  // expm1(r) = r + r^2 P(r) on |r| <= ln2/2: "exp".
+  static constexpr double expP[] = {5.0e-1,
+                                    1.6666666666666677e-1,
+                                    4.1666666666666581e-2,
+                                    8.3333333333220263e-3,
+                                    1.3888888888942564e-3,
+                                    1.9841269885047765e-4,
+                                    2.48015871979674e-5,
+                                    2.7557245173587846e-6,
+                                    2.7557387155823101e-7,
+                                    2.5108732598976163e-8,
+                                    2.087891295603791e-9};
+  // x - tanh(x) = x^3 Q(x^2) on |x| <= tanhSmall: "tanh".
+  static constexpr double tanhQ[] = {
+      3.3333333333333331e-1,  -1.3333333333333003e-1, 5.3968253968076599e-2,
+      -2.1869488531662151e-2, 8.8632354643899871e-3,  -3.5921274233752919e-3,
+      1.4558304428089184e-3,  -5.9000919442656996e-4, 2.3906645878247644e-4,
+      -9.6752087778378287e-5, 3.8950225638408739e-5,  -1.5405073832716514e-5,
+      5.8196533241037108e-6,  -2.0004143245625881e-6, 5.8440422127961291e-7,
+      -1.3294403988774126e-7, 2.0884230556601173e-8,  -1.8383265956007056e-9,
+      5.0525648014059053e-11};
+  // log1p(f) = f + f^2 L(f) on [sqrt(1/2) - 1, sqrt(2) - 1]: "log1p".
+  static constexpr double log1pL[] = {-5.0e-1,
+                                      3.3333333333333348e-1,
+                                      -2.5000000000000372e-1,
+                                      1.9999999999993925e-1,
+                                      -1.6666666666547617e-1,
+                                      1.4285714286574946e-1,
+                                      -1.2500000014575999e-1,
+                                      1.1111111058600232e-1,
+                                      -9.9999990744132988e-2,
+                                      9.0909104803427176e-2,
+                                      -8.3333675734805643e-2,
+                                      7.6923050429428472e-2,
+                                      -7.1420876140570314e-2,
+                                      6.6658978352951481e-2,
+                                      -6.2603769433316914e-2,
+                                      5.9025211949438577e-2,
+                                      -5.4794229835054914e-2,
+                                      5.0277974157497789e-2,
+                                      -5.1892512627027966e-2,
+                                      6.0532929750716287e-2,
+                                      -5.4100152998615196e-2,
+                                      2.2483926331308881e-2};
+  // erf(z) = z + z S(z^2) on |z| <= 1: "erf".
+  static constexpr double erfS[] = {
+      1.2837916709551259e-1,  -3.7612638903183898e-1, 1.1283791670960341e-1,
+      -2.6866170645991849e-2, 5.2239776334559165e-3,  -8.5483274895526914e-4,
+      1.2055350936775636e-4,  -1.4926123949480566e-5, 1.6470797708044782e-6,
+      -1.6476379711130226e-7, 1.5764590491779101e-8,  -1.7662600469586776e-9,
+      2.6928324246807289e-10, -3.1076596584737216e-11};
+  // ln erfcx(c + v) = Lambda(v) + R(v), |v| <= c: "erfc".
+  static constexpr double erfcCubic[] = {-1.74102783203125, -2.8985595703125e-1,
+                                         5.908203125e-2, -1.171875e-2};
+  static constexpr double erfcR[] = {
+      2.0664790050137431e-2,   -1.3897731971984427e-2,  -1.647625005124009e-2,
+      4.3068582044336621e-3,   1.3533104380202196e-3,   -2.4569213381355409e-4,
+      4.3081791171002149e-5,   -7.1154652671910205e-6,  1.0693888742888037e-6,
+      -1.361768684391069e-7,   1.146026767104345e-8,    6.3383238060623294e-10,
+      -6.1041242869219781e-10, 1.8903706138928826e-10,  -4.4010049420077807e-11,
+      8.534493849245876e-12,   -1.3742582164775448e-12, 1.6564380801112532e-13,
+      -7.8253705261414292e-15, -3.5276391928926741e-15, 1.9439708223142834e-15,
+      -5.698311597963753e-16,  4.740309486139844e-17,   3.8618050472588276e-18,
+      1.0641321838426991e-17,  -3.3945325621589181e-18, -9.5622027760828963e-19,
+      3.6593318939249276e-19,  7.012353825948891e-20,   -2.617375727609364e-20,
+      -4.3208268070633514e-21, 1.5168600752729513e-21,  1.2033447254620524e-22,
+      -4.805960851316919e-23,  -9.9959922211191533e-25, 5.8018667889423942e-25};
+  // ln erfcx((c + v) / sqrt(2)) = Lambda(v) + R(v), |v| <= c: "phi".
+  static constexpr double phiCubic[] = {
+      -1.7454376220703125, -2.0660400390625e-1, 3.0029296875e-2, -3.90625e-3};
+  static constexpr double phiR[] = {
+      2.3495053264410752e-2,   -7.8691653599506552e-3,  -8.7841517332205802e-3,
+      1.2956864798727102e-3,   3.3673380359675829e-4,   -4.3195568007358666e-5,
+      5.3529258999613113e-6,   -6.2500095080682663e-7,  6.6439068609658818e-8,
+      -5.9918272182852653e-9,  3.5923320760150011e-10,  1.3172364227783453e-11,
+      -9.3395181887276349e-12, 2.0534157227620082e-12,  -3.386718289767232e-13,
+      4.652061895595456e-14,   -5.3083146610464859e-15, 4.5503476804314212e-16,
+      -1.6380754156523919e-17, -4.5427902537026796e-18, 1.8891050264991575e-18,
+      -3.9482344311379741e-19, 1.887638367638918e-20,   2.1381409137251889e-21,
+      2.7881090237414583e-21,  -6.2576007741384435e-22, -1.2496761401501887e-22,
+      3.3085861911335515e-23,  4.5434158826422813e-24,  -1.1730321497193202e-24,
+      -1.3625740743005084e-25, 3.335432298763107e-26,   1.8791307292525191e-27,
+      -5.2132221643318102e-28, -7.9170345345413901e-30, 3.1249723385946774e-30};
 };
 
-template <typename T>
-using C = typename ConstsFor<T>::type;
+template <typename T> using C = Consts<isDouble<T>>;
 
-template <typename T>
-T splat(T like, double c) {
-  return splatLike(like, c);
-}
+template <typename T> T splat(T like, double c) { return splatLike(like, c); }
 
 /// c[0] + v (c[1] + v (c[2] + ...)), all times `scale`.
 template <typename T, std::size_t N>
@@ -153,15 +260,13 @@ T horner(T v, const double (&c)[N], double scale = 1.0) {
 }
 
 /// e^r - 1 for |r| <= ln2/2: r + r^2 P(r), accurate relative to the result.
-template <typename T>
-T expm1Kernel(T r) {
+template <typename T> T expm1Kernel(T r) {
   return fma(r * r, horner(r, C<T>::expP), r);
 }
 
 /// The integer n nearest v / ln2, and r = v - n ln2 (Cody-Waite: n ln2Hi is
 /// exact, so the first fma cancels exactly).
-template <typename T>
-T reduceExp(T v, T &r) {
+template <typename T> T reduceExp(T v, T &r) {
   T n = roundEven(v * kLog2e);
   r = fma(n, splat(v, -C<T>::ln2Hi), v);
   r = fma(n, splat(v, -C<T>::ln2Lo), r);
@@ -170,8 +275,7 @@ T reduceExp(T v, T &r) {
 
 /// The same for v = a b, with the product kept exact inside the fma: e^(a b)
 /// without the rounding of a b (the gelu-tanh argument needs it).
-template <typename T>
-T reduceExpProduct(T a, T b, T &r) {
+template <typename T> T reduceExpProduct(T a, T b, T &r) {
   T n = roundEven(a * b * kLog2e);
   r = fma(a, b, n * -C<T>::ln2Hi);
   r = fma(n, splat(a, -C<T>::ln2Lo), r);
@@ -180,29 +284,25 @@ T reduceExpProduct(T a, T b, T &r) {
 
 /// p 2^n for any integer n in [2 emin - 2, 2 emax], one rounding: the two
 /// factors are normal and the first product stays normal for p ~ 1.
-template <typename T>
-T scaleFull(T p, T n) {
+template <typename T> T scaleFull(T p, T n) {
   T n1 = floor(n * 0.5);
   return p * pow2i(n1) * pow2i(n - n1);
 }
 
 /// p 2^n for n <= 0 (down to emin - mantissa bits - 1), one rounding.
-template <typename T>
-T scaleNonPositive(T p, T n) {
+template <typename T> T scaleNonPositive(T p, T n) {
   return p * pow2i(n + 64.0) * 0x1p-64;
 }
 
 /// e^v for v <= 0 (v >= expMin), with gradual underflow.
-template <typename T>
-T expNonPositive(T v) {
+template <typename T> T expNonPositive(T v) {
   T r;
   T n = reduceExp(v, r);
   return scaleNonPositive(expm1Kernel(r) + 1.0, n);
 }
 
 /// e^v for v whose result is normal (no over/underflow handling).
-template <typename T>
-T expNormal(T v) {
+template <typename T> T expNormal(T v) {
   T r;
   T n = reduceExp(v, r);
   return (expm1Kernel(r) + 1.0) * pow2i(n);
@@ -213,8 +313,7 @@ T expNormal(T v) {
 /// that the result's only rounding at its scale is the last one (for e = +-1
 /// log1p(f) and the result are of similar size, and rounding both costs up to
 /// 1.4 ulp).
-template <typename T>
-T logKernel(T f, T e) {
+template <typename T> T logKernel(T f, T e) {
   T tail = fma(f * f, horner(f, C<T>::log1pL), e * C<T>::ln2Lo);
   T big = e * C<T>::ln2Hi;
   T hi = big + f;
@@ -226,8 +325,7 @@ T logKernel(T f, T e) {
 /// rounding: 1 + e = s + sLo exactly, q = num / s, and the remainder
 /// num - q (s + sLo) (exact up to the tiny q sLo) divided by s added back. 1/s
 /// is q itself, or 1 - q where negative.
-template <typename T, typename Cond>
-T logisticOf(T e, Cond negative) {
+template <typename T, typename Cond> T logisticOf(T e, Cond negative) {
   T s = e + 1.0;
   T sLo = (1.0 - s) + e;
   T num = select(negative, e, splat(e, 1.0));
@@ -238,8 +336,7 @@ T logisticOf(T e, Cond negative) {
 }
 
 /// 2/(1 + e^{2a}) for a >= 0, so that tanh(a) = 1 - that.
-template <typename T>
-T tanhComplement(T a) {
+template <typename T> T tanhComplement(T a) {
   T ac = select(a > C<T>::tanhOne, splat(a, C<T>::tanhOne), a);
   return 2.0 / (expNormal(ac + ac) + 1.0);
 }
@@ -275,9 +372,15 @@ T expOfLogErfcx(T a, T b, double c, const double (&lambda)[4],
                 splat(a, lambda[1]));
   T curve = fma(vq, splat(a, 3 * lambda[3]), splat(a, lambda[2]));
   T divided = fma(d, fma(d, splat(a, lambda[3]), curve), slope);
-  T n = roundEven(fma(d, divided, fma(-a, b, lambdaVq)) * kLog2e);
+  T restV = horner(v, rest);
+  T approx = fma(d, divided, fma(-a, b, lambdaVq));
+  // f64's R is larger than the slack of the exp kernel's range: n includes it
+  // (f32 leaves it out, its numerics are fixed by exhaustive sweeps).
+  if constexpr (isDouble<T>)
+    approx = approx + restV;
+  T n = roundEven(approx * kLog2e);
   T exact = fma(n, splat(a, -C<T>::ln2Hi), lambdaVq);
-  T small = fma(d, divided, fma(n, splat(a, -C<T>::ln2Lo), horner(v, rest)));
+  T small = fma(d, divided, fma(n, splat(a, -C<T>::ln2Lo), restV));
   T r = fma(-a, b, exact) + small;
   return (expm1Kernel(r) + 1.0) * pow2i(n + (64.0 + shift)) * 0x1p-64;
 }
@@ -285,8 +388,7 @@ T expOfLogErfcx(T a, T b, double c, const double (&lambda)[4],
 } // namespace detail
 
 /// e^x. Overflows to +inf above ~88.72, underflows gradually below ~-87.3.
-template <typename T>
-T exp(T x) {
+template <typename T> T exp(T x) {
   using K = detail::C<T>;
   // The clamps keep 2^n in what scaleFull represents (NaN passes).
   x = select(x > K::expMax, splatLike(x, K::expMax), x);
@@ -297,8 +399,7 @@ T exp(T x) {
 }
 
 /// e^x - 1 = 2^n (1 + q) - 1, q = expm1(r), evaluated as one fma.
-template <typename T>
-T expm1(T x) {
+template <typename T> T expm1(T x) {
   using K = detail::C<T>;
   T xc = select(x > K::expMax, splatLike(x, K::expMax), x);
   xc = select(xc < K::expm1Min, splatLike(x, K::expm1Min), xc);
@@ -316,8 +417,7 @@ T expm1(T x) {
 
 /// log(1 + x) = e ln2 + log1p(f), 1 + x = 2^e (1 + f); f is formed from x
 /// itself (not from the rounded 1 + x) by one fma.
-template <typename T>
-T log1p(T x) {
+template <typename T> T log1p(T x) {
   T u = x + 1.0;
   T e = exponentOf(u * detail::kSqrtHalf) + 1.0;
   // 2^-e in two steps: e reaches emax + 1.
@@ -332,18 +432,17 @@ T log1p(T x) {
 }
 
 /// log(x) = e ln2 + log1p(f), x = 2^e (1 + f) with f exact.
-template <typename T>
-T log(T x) {
+template <typename T> T log(T x) {
   using K = detail::C<T>;
   // Subnormals (and the smallest normals, as x / sqrt(2) below must stay
   // normal): scale into the normal range.
   auto sub = x < 2 * K::minNormal;
-  T xs = select(sub, x * 0x1p32, x);
+  T xs = select(sub, x * K::logSubScale, x);
   T e = exponentOf(xs * detail::kSqrtHalf) + 1.0;
   T t = pow2i(2.0 - e) * 0.25;
   T f = fma(xs, t, splatLike(x, -1.0));
   T y = detail::logKernel(
-      f, e - select(sub, splatLike(x, 32.0), splatLike(x, 0.0)));
+      f, e - select(sub, splatLike(x, K::logSubLog2), splatLike(x, 0.0)));
   // 0 -> -inf, negative -> NaN, +inf and NaN -> themselves.
   T special = select(x == 0.0, splatLike(x, -detail::kInf),
                      select(x < 0.0, splatLike(x, detail::kNaN), x));
@@ -352,8 +451,7 @@ T log(T x) {
 
 /// tanh(x): x - x^3 Q(x^2) for |x| < tanhSmall, else
 /// sign(x) (1 - 2 / (1 + e^{2|x|})).
-template <typename T>
-T tanh(T x) {
+template <typename T> T tanh(T x) {
   using K = detail::C<T>;
   T a = abs(x);
   T u = x * x;
@@ -365,8 +463,7 @@ T tanh(T x) {
 
 /// x - tanh(x) (tanhshrink) without the cancellation near 0: x^3 Q(x^2) for
 /// |x| < tanhSmall, where the result is at least a quarter of |x| - 1.
-template <typename T>
-T xMinusTanh(T x) {
+template <typename T> T xMinusTanh(T x) {
   using K = detail::C<T>;
   T a = abs(x);
   T u = x * x;
@@ -377,8 +474,7 @@ T xMinusTanh(T x) {
 
 /// 1 / (1 + e^-x) from e = e^-|x| <= 1: 1 / (1 + e) or e / (1 + e), so that
 /// nothing overflows and the negative tail underflows gradually.
-template <typename T>
-T sigmoid(T x) {
+template <typename T> T sigmoid(T x) {
   using K = detail::C<T>;
   T v = -abs(x);
   v = select(v < K::expMin, splatLike(x, K::expMin), v);
@@ -391,8 +487,7 @@ T sigmoid(T x) {
 /// f = (e - 1) / 2, exact from e = 1/2 up (below, its rounding costs up to
 /// half an ulp). Cheaper than log1p(exp(x)): no overflow, no special inputs,
 /// and only these two exponents.
-template <typename T>
-T log1pExp(T x) {
+template <typename T> T log1pExp(T x) {
   using K = detail::C<T>;
   T v = -abs(x);
   v = select(v < K::expMin, splatLike(x, K::expMin), v);
@@ -408,11 +503,11 @@ T log1pExp(T x) {
 /// product with x exact inside the exp reduction): where the sigmoid is
 /// exponentially small its relative error is the argument's absolute error,
 /// which plain products would make tens of ulps for |argument| ~ 20 (the
-/// gelu-tanh tail). a + b x^2 is a Fast2Sum, exact while b x^2 <
+/// gelu-tanh tail). a + b x^2 is a Fast2Sum for f32, exact while b x^2 <
 /// 2^(exponent(a) + 1) (for gelu-tanh |x| < 5.29; beyond, the results are
-/// below 2^-24 or the sigmoid is 1).
-template <typename T>
-T sigmoidOfCubic(T x, double a, double b) {
+/// below 2^-24 or the sigmoid is 1); f64 results are still ~2^-28 there, so
+/// f64 takes the (always exact) TwoSum.
+template <typename T> T sigmoidOfCubic(T x, double a, double b) {
   assert(a > 0 && b >= 0 && "sigmoidOfCubic needs a > 0, b >= 0");
   using K = detail::C<T>;
   // The constants split into element-type heads and tails.
@@ -424,7 +519,13 @@ T sigmoidOfCubic(T x, double a, double b) {
   T p = x2 * bHi;
   T pLo = fma(x2, splatLike(x, bHi), -p);
   T qHi = p + aHi;
-  T qLo = (aHi - qHi) + p;
+  T qLo;
+  if constexpr (isDouble<T>) {
+    T pPart = qHi - aHi;
+    qLo = (aHi - (qHi - pPart)) + (p - pPart);
+  } else {
+    qLo = (aHi - qHi) + p;
+  }
   qLo = qLo + (pLo + fma(x2Lo, splatLike(x, bHi),
                          fma(x2, splatLike(x, bLo), splatLike(x, aLo))));
   // e = e^{-|x| q}; the sigmoid is then 1 / (1 + e) or e / (1 + e).
@@ -439,8 +540,7 @@ T sigmoidOfCubic(T x, double a, double b) {
 
 /// erfc(z) = exp(-z^2 + ln erfcx(z)) for z >= 0 (expOfLogErfcx), 2 - erfc(-z)
 /// below.
-template <typename T>
-T erfc(T z) {
+template <typename T> T erfc(T z) {
   using K = detail::C<T>;
   T a = abs(z);
   a = select(a > K::erfcZero, splatLike(z, K::erfcZero), a);
@@ -449,8 +549,7 @@ T erfc(T z) {
 }
 
 /// erf(z) = z + z S(z^2) for |z| < 1, else sign(z) (1 - erfc(|z|)).
-template <typename T>
-T erf(T z) {
+template <typename T> T erf(T z) {
   using K = detail::C<T>;
   T a = abs(z);
   T small = fma(z, detail::horner(z * z, K::erfS), z);
@@ -464,8 +563,7 @@ T erf(T z) {
 /// itself: Phi(-a) = exp(-a^2 / 2 + ln erfcx(a / sqrt(2))) / 2 with the
 /// product a (a/2) exact (scaling x by 1/sqrt(2) first would cost ~a^2 ulps
 /// in the tail); 1 - Phi(-x) for x > 0.
-template <typename T>
-T normalCdf(T x) {
+template <typename T> T normalCdf(T x) {
   using K = detail::C<T>;
   T a = abs(x);
   a = select(a > K::phiZero, splatLike(x, K::phiZero), a);

@@ -32,10 +32,40 @@ func.func @half(%h: vector<4xf16>) -> vector<4xf16> {
   return %0 : vector<4xf16>
 }
 
-// f64 is left to LLVM.
+// f64 gets act's kernels too, in both modes (MLIR's polynomial
+// approximations are f32-only): no math.exp/tanh/erfc is left, and 2^n is
+// built in the f64 exponent field (n + 1023 shifted by 52) on i64.
 // CHECK-LABEL: func @f64
-// CHECK: math.exp %{{.*}} : vector<4xf64>
-func.func @f64(%d: vector<4xf64>) -> vector<4xf64> {
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.tanh
+// CHECK-NOT: math.erfc
+// CHECK-DAG: math.roundeven {{.*}} : vector<4xf64>
+// CHECK-DAG: arith.fptosi {{.*}} : vector<4xf64> to vector<4xi64>
+// CHECK-DAG: arith.constant dense<1023> : vector<4xi64>
+// CHECK-DAG: arith.constant dense<52> : vector<4xi64>
+// CHECK-DAG: arith.shli {{.*}} : vector<4xi64>
+// CHECK-DAG: arith.bitcast {{.*}} : vector<4xi64> to vector<4xf64>
+// CHECK-DAG: math.fma {{.*}} : vector<4xf64>
+// CHECK-DAG: math.fma {{.*}} : f64
+// CHECK: return
+func.func @f64(%d: vector<4xf64>, %s: f64) -> (vector<4xf64>, f64, vector<4xf64>) {
   %0 = math.exp %d : vector<4xf64>
-  return %0 : vector<4xf64>
+  %1 = math.tanh %s : f64
+  %2 = math.erfc %d : vector<4xf64>
+  return %0, %1, %2 : vector<4xf64>, f64, vector<4xf64>
+}
+
+// log's exponent and mantissa come from the f64 bit fields.
+// CHECK-LABEL: func @f64_log
+// CHECK-NOT: math.log
+// CHECK-NOT: math.erf
+// CHECK-DAG: arith.shrui {{.*}} : vector<4xi64>
+// CHECK-DAG: arith.constant dense<2047> : vector<4xi64>
+// CHECK: return
+func.func @f64_log(%d: vector<4xf64>) -> (vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>) {
+  %0 = math.log %d : vector<4xf64>
+  %1 = math.log1p %d : vector<4xf64>
+  %2 = math.expm1 %d : vector<4xf64>
+  %3 = math.erf %d : vector<4xf64>
+  return %0, %1, %2, %3 : vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>
 }

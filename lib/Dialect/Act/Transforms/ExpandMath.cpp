@@ -22,20 +22,24 @@ using act::math::IRValue;
 
 namespace {
 
-/// Rewrites one unary math op on f32 (or f16/bf16 through f32) with `fn`.
-template <typename OpT>
-struct ExpandUnary : OpRewritePattern<OpT> {
-  ExpandUnary(MLIRContext *ctx, IRValue (*fn)(IRValue))
-      : OpRewritePattern<OpT>(ctx), fn(fn) {}
+/// Rewrites one unary math op on f64 or f32 (or f16/bf16 through f32) with
+/// `fn`; on f64 only if `onlyF64`.
+template <typename OpT> struct ExpandUnary : OpRewritePattern<OpT> {
+  ExpandUnary(MLIRContext *ctx, IRValue (*fn)(IRValue), bool onlyF64)
+      : OpRewritePattern<OpT>(ctx), fn(fn), onlyF64(onlyF64) {}
 
   LogicalResult matchAndRewrite(OpT op,
                                 PatternRewriter &rewriter) const override {
     Type type = op.getType();
     Type element = getElementTypeOrSelf(type);
-    if (!element.isF32() && !element.isF16() && !element.isBF16())
-      return rewriter.notifyMatchFailure(op, "not f32, f16 or bf16");
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     Value x = op.getOperand();
+    if (element.isF64()) {
+      rewriter.replaceOp(op, fn(IRValue(b, x)).value());
+      return success();
+    }
+    if (onlyF64 || (!element.isF32() && !element.isF16() && !element.isBF16()))
+      return rewriter.notifyMatchFailure(op, "not a supported float type");
     Type f32 = b.getF32Type();
     if (auto vector = dyn_cast<VectorType>(type))
       f32 = vector.clone(f32);
@@ -49,6 +53,7 @@ struct ExpandUnary : OpRewritePattern<OpT> {
   }
 
   IRValue (*fn)(IRValue);
+  bool onlyF64;
 };
 
 struct ActExpandMathPass final
@@ -58,16 +63,18 @@ struct ActExpandMathPass final
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    if (math == act::math::MathMode::precise) {
-      namespace vm = act::math::vector_math;
-      patterns.add<ExpandUnary<math::ExpOp>>(ctx, vm::exp);
-      patterns.add<ExpandUnary<math::ExpM1Op>>(ctx, vm::expm1);
-      patterns.add<ExpandUnary<math::Log1pOp>>(ctx, vm::log1p);
-      patterns.add<ExpandUnary<math::LogOp>>(ctx, vm::log);
-      patterns.add<ExpandUnary<math::TanhOp>>(ctx, vm::tanh);
-      patterns.add<ExpandUnary<math::ErfOp>>(ctx, vm::erf);
-      patterns.add<ExpandUnary<math::ErfcOp>>(ctx, vm::erfc);
-    } else {
+    // MLIR's polynomial approximations are f32-only: f64 takes act's kernels
+    // in both modes.
+    bool onlyF64 = math == act::math::MathMode::fast;
+    namespace vm = act::math::vector_math;
+    patterns.add<ExpandUnary<math::ExpOp>>(ctx, vm::exp, onlyF64);
+    patterns.add<ExpandUnary<math::ExpM1Op>>(ctx, vm::expm1, onlyF64);
+    patterns.add<ExpandUnary<math::Log1pOp>>(ctx, vm::log1p, onlyF64);
+    patterns.add<ExpandUnary<math::LogOp>>(ctx, vm::log, onlyF64);
+    patterns.add<ExpandUnary<math::TanhOp>>(ctx, vm::tanh, onlyF64);
+    patterns.add<ExpandUnary<math::ErfOp>>(ctx, vm::erf, onlyF64);
+    patterns.add<ExpandUnary<math::ErfcOp>>(ctx, vm::erfc, onlyF64);
+    if (onlyF64) {
       // The predicate sees full op names.
       auto selected = [](StringRef name) {
         return llvm::is_contained({"math.exp", "math.expm1", "math.log1p",

@@ -23,8 +23,7 @@ IRValue IRValue::constant(double c) const {
   return wrap(arith::ConstantOp::create(*builder, attr));
 }
 
-template <typename OpT>
-static IRValue binary(IRValue a, IRValue b) {
+template <typename OpT> static IRValue binary(IRValue a, IRValue b) {
   return a.wrap(OpT::create(a.getBuilder(), a.value(), b.value()));
 }
 
@@ -87,30 +86,36 @@ IRValue mlir::act::math::select(IRCond cond, IRValue a, IRValue b) {
                                         b.value()));
 }
 
-template <typename OpT>
-static IRValue unary(IRValue x) {
+template <typename OpT> static IRValue unary(IRValue x) {
   return x.wrap(OpT::create(x.getBuilder(), x.value()));
 }
 
 //===----------------------------------------------------------------------===//
-// act's vector math (act/Math/VectorMath.h) for f32.
+// act's vector math (act/Math/VectorMath.h) for f32 and f64.
 //===----------------------------------------------------------------------===//
 
 namespace {
 
-/// An f32 scalar or vector for the VectorMath.h templates: the same
-/// operations as IRValue plus the bit-level vocabulary they need.
-struct F32 {
+/// An f32 (F64 = false) or f64 (F64 = true) scalar or vector for the
+/// VectorMath.h templates: the same operations as IRValue plus the bit-level
+/// vocabulary they need, on the integers of the element's width. The element
+/// type is a template parameter because it selects the coefficients at
+/// compile time.
+template <bool F64> struct VecFloat {
+  static constexpr unsigned width = F64 ? 64 : 32;
+  static constexpr int mantissaBits = F64 ? 52 : 23;
+  static constexpr int64_t bias = F64 ? 1023 : 127;
+
   IRValue x;
-  F32() = default;
-  F32(IRValue x) : x(x) {}
+  VecFloat() = default;
+  VecFloat(IRValue x) : x(x) {}
   ImplicitLocOpBuilder &b() const { return x.getBuilder(); }
-  /// i32 with this value's shape.
+  /// The integer of the element's width, with this value's shape.
   Type intType() const {
-    Type i32 = IntegerType::get(x.getType().getContext(), 32);
+    Type i = IntegerType::get(x.getType().getContext(), width);
     if (auto vector = dyn_cast<VectorType>(x.getType()))
-      return vector.clone(i32);
-    return i32;
+      return vector.clone(i);
+    return i;
   }
   Value intConstant(int64_t c) const {
     Type type = intType();
@@ -122,81 +127,106 @@ struct F32 {
   Value bits() const {
     return arith::BitcastOp::create(b(), intType(), x.value());
   }
-  F32 fromBits(Value i) const {
+  VecFloat fromBits(Value i) const {
     return x.wrap(arith::BitcastOp::create(b(), x.getType(), i));
   }
 };
 
-F32 operator+(F32 a, F32 b) { return a.x + b.x; }
-F32 operator-(F32 a, F32 b) { return a.x - b.x; }
-F32 operator*(F32 a, F32 b) { return a.x * b.x; }
-F32 operator/(F32 a, F32 b) { return a.x / b.x; }
-F32 operator-(F32 a) { return -a.x; }
-F32 operator+(F32 a, double b) { return a.x + b; }
-F32 operator+(double a, F32 b) { return a + b.x; }
-F32 operator-(F32 a, double b) { return a.x - b; }
-F32 operator-(double a, F32 b) { return a - b.x; }
-F32 operator*(F32 a, double b) { return a.x * b; }
-F32 operator*(double a, F32 b) { return a * b.x; }
-F32 operator/(F32 a, double b) { return a.x / b; }
-F32 operator/(double a, F32 b) { return a / b.x; }
-IRCond operator<(F32 a, F32 b) { return a.x < b.x; }
-IRCond operator<=(F32 a, F32 b) { return a.x <= b.x; }
-IRCond operator>(F32 a, F32 b) { return a.x > b.x; }
-IRCond operator>=(F32 a, F32 b) { return a.x >= b.x; }
-IRCond operator==(F32 a, F32 b) { return a.x == b.x; }
-IRCond operator!=(F32 a, F32 b) { return a.x != b.x; }
-IRCond operator<(F32 a, double b) { return a.x < b; }
-IRCond operator<=(F32 a, double b) { return a.x <= b; }
-IRCond operator>(F32 a, double b) { return a.x > b; }
-IRCond operator>=(F32 a, double b) { return a.x >= b; }
-IRCond operator==(F32 a, double b) { return a.x == b; }
-IRCond operator!=(F32 a, double b) { return a.x != b; }
-F32 select(IRCond c, F32 a, F32 b) { return select(c, a.x, b.x); }
-F32 splatLike(F32 like, double c) { return like.x.constant(c); }
-F32 abs(F32 a) { return unary<mlir::math::AbsFOp>(a.x); }
-F32 floor(F32 a) { return unary<mlir::math::FloorOp>(a.x); }
-F32 roundEven(F32 a) { return unary<mlir::math::RoundEvenOp>(a.x); }
-F32 fma(F32 a, F32 b, F32 c) {
+template <bool F64> using V = VecFloat<F64>;
+
+template <bool F64> V<F64> operator+(V<F64> a, V<F64> b) { return a.x + b.x; }
+template <bool F64> V<F64> operator-(V<F64> a, V<F64> b) { return a.x - b.x; }
+template <bool F64> V<F64> operator*(V<F64> a, V<F64> b) { return a.x * b.x; }
+template <bool F64> V<F64> operator/(V<F64> a, V<F64> b) { return a.x / b.x; }
+template <bool F64> V<F64> operator-(V<F64> a) { return -a.x; }
+template <bool F64> V<F64> operator+(V<F64> a, double b) { return a.x + b; }
+template <bool F64> V<F64> operator+(double a, V<F64> b) { return a + b.x; }
+template <bool F64> V<F64> operator-(V<F64> a, double b) { return a.x - b; }
+template <bool F64> V<F64> operator-(double a, V<F64> b) { return a - b.x; }
+template <bool F64> V<F64> operator*(V<F64> a, double b) { return a.x * b; }
+template <bool F64> V<F64> operator*(double a, V<F64> b) { return a * b.x; }
+template <bool F64> V<F64> operator/(V<F64> a, double b) { return a.x / b; }
+template <bool F64> V<F64> operator/(double a, V<F64> b) { return a / b.x; }
+template <bool F64> IRCond operator<(V<F64> a, V<F64> b) { return a.x < b.x; }
+template <bool F64> IRCond operator<=(V<F64> a, V<F64> b) { return a.x <= b.x; }
+template <bool F64> IRCond operator>(V<F64> a, V<F64> b) { return a.x > b.x; }
+template <bool F64> IRCond operator>=(V<F64> a, V<F64> b) { return a.x >= b.x; }
+template <bool F64> IRCond operator==(V<F64> a, V<F64> b) { return a.x == b.x; }
+template <bool F64> IRCond operator!=(V<F64> a, V<F64> b) { return a.x != b.x; }
+template <bool F64> IRCond operator<(V<F64> a, double b) { return a.x < b; }
+template <bool F64> IRCond operator<=(V<F64> a, double b) { return a.x <= b; }
+template <bool F64> IRCond operator>(V<F64> a, double b) { return a.x > b; }
+template <bool F64> IRCond operator>=(V<F64> a, double b) { return a.x >= b; }
+template <bool F64> IRCond operator==(V<F64> a, double b) { return a.x == b; }
+template <bool F64> IRCond operator!=(V<F64> a, double b) { return a.x != b; }
+template <bool F64> V<F64> select(IRCond c, V<F64> a, V<F64> b) {
+  return select(c, a.x, b.x);
+}
+template <bool F64> V<F64> splatLike(V<F64> like, double c) {
+  return like.x.constant(c);
+}
+template <bool F64> V<F64> abs(V<F64> a) {
+  return unary<mlir::math::AbsFOp>(a.x);
+}
+template <bool F64> V<F64> floor(V<F64> a) {
+  return unary<mlir::math::FloorOp>(a.x);
+}
+template <bool F64> V<F64> roundEven(V<F64> a) {
+  return unary<mlir::math::RoundEvenOp>(a.x);
+}
+template <bool F64> V<F64> fma(V<F64> a, V<F64> b, V<F64> c) {
   return a.x.wrap(
       mlir::math::FmaOp::create(a.b(), a.x.value(), b.x.value(), c.x.value()));
 }
-F32 copysign(F32 magnitude, F32 sign) {
+template <bool F64> V<F64> copysign(V<F64> magnitude, V<F64> sign) {
   return magnitude.x.wrap(mlir::math::CopySignOp::create(
       magnitude.b(), magnitude.x.value(), sign.x.value()));
 }
-/// 2^n for integer-valued n in [-126, 127]: the exponent field n + 127.
-F32 pow2i(F32 n) {
+/// 2^n for integer-valued n in the normal exponent range: the exponent field
+/// n + bias.
+template <bool F64> V<F64> pow2i(V<F64> n) {
   ImplicitLocOpBuilder &b = n.b();
   Value i = arith::FPToSIOp::create(b, n.intType(), n.x.value());
-  i = arith::AddIOp::create(b, i, n.intConstant(127));
-  i = arith::ShLIOp::create(b, i, n.intConstant(23));
+  i = arith::AddIOp::create(b, i, n.intConstant(V<F64>::bias));
+  i = arith::ShLIOp::create(b, i, n.intConstant(V<F64>::mantissaBits));
   return n.fromBits(i);
 }
 /// floor(log2 x) for a normal x > 0: the unbiased exponent field.
-F32 exponentOf(F32 x) {
+template <bool F64> V<F64> exponentOf(V<F64> x) {
   ImplicitLocOpBuilder &b = x.b();
-  Value e = arith::ShRUIOp::create(b, x.bits(), x.intConstant(23));
-  e = arith::AndIOp::create(b, e, x.intConstant(0xff));
-  e = arith::SubIOp::create(b, e, x.intConstant(127));
+  Value e =
+      arith::ShRUIOp::create(b, x.bits(), x.intConstant(V<F64>::mantissaBits));
+  e = arith::AndIOp::create(b, e, x.intConstant(2 * V<F64>::bias + 1));
+  e = arith::SubIOp::create(b, e, x.intConstant(V<F64>::bias));
   return x.x.wrap(arith::SIToFPOp::create(b, x.x.getType(), e));
 }
 /// x / 2^exponentOf(x), in [1, 2): the mantissa with a zero exponent.
-F32 mantissaOf(F32 x) {
+template <bool F64> V<F64> mantissaOf(V<F64> x) {
   ImplicitLocOpBuilder &b = x.b();
-  Value m = arith::AndIOp::create(b, x.bits(), x.intConstant(0x007fffff));
-  m = arith::OrIOp::create(b, m, x.intConstant(0x3f800000));
+  int64_t fraction = (int64_t(1) << V<F64>::mantissaBits) - 1;
+  Value m = arith::AndIOp::create(b, x.bits(), x.intConstant(fraction));
+  m = arith::OrIOp::create(b, m,
+                           x.intConstant(V<F64>::bias << V<F64>::mantissaBits));
   return x.fromBits(m);
 }
 
 bool isF32(IRValue x) { return getElementTypeOrSelf(x.getType()).isF32(); }
+bool isF64(IRValue x) { return getElementTypeOrSelf(x.getType()).isF64(); }
+
+/// Applies a VectorMath.h algorithm `fn(VecFloat<F64>) -> VecFloat<F64>`
+/// to an f32 or f64 value, with that element type's constants.
+template <typename Fn> IRValue onKernel(IRValue x, Fn fn) {
+  if (isF64(x))
+    return fn(V<true>(x)).x;
+  assert(isF32(x) && "act's kernels take f32 or f64");
+  return fn(V<false>(x)).x;
+}
 
 } // namespace
 
 namespace mlir::act::math::vec {
-template <>
-struct ElementTraits<F32> {
-  static constexpr bool isDouble = false;
+template <bool F64> struct ElementTraits<VecFloat<F64>> {
+  static constexpr bool isDouble = F64;
 };
 } // namespace mlir::act::math::vec
 
@@ -220,10 +250,10 @@ IRValue mlir::act::math::maximum(IRValue a, IRValue b) {
 }
 IRValue mlir::act::math::abs(IRValue x) { return unary<mlir::math::AbsFOp>(x); }
 
-/// Whether the primitives without a math op get act's f32 kernels (VectorMath.h
-/// has no f64 coefficients yet; fast mode composes math ops instead).
+/// Whether the primitives without a math op get act's kernels (fast mode
+/// composes math ops instead).
 static bool usesKernels(IRValue x) {
-  return x.getMode() == MathMode::precise && isF32(x);
+  return x.getMode() == MathMode::precise && (isF32(x) || isF64(x));
 }
 
 IRValue mlir::act::math::fma(IRValue a, IRValue b, IRValue c) {
@@ -231,41 +261,49 @@ IRValue mlir::act::math::fma(IRValue a, IRValue b, IRValue c) {
                                           c.value()));
 }
 IRValue mlir::act::math::logistic(IRValue x) {
-  return usesKernels(x) ? vec::sigmoid(F32(x)).x : 1.0 / (1.0 + exp(-x));
+  if (!usesKernels(x))
+    return 1.0 / (1.0 + exp(-x));
+  return onKernel(x, [](auto v) { return vec::sigmoid(v); });
 }
 IRValue mlir::act::math::log1pExp(IRValue x) {
-  return usesKernels(x) ? vec::log1pExp(F32(x)).x : log1p(exp(x));
+  if (!usesKernels(x))
+    return log1p(exp(x));
+  return onKernel(x, [](auto v) { return vec::log1pExp(v); });
 }
 IRValue mlir::act::math::normalCdf(IRValue x) {
-  return usesKernels(x) ? vec::normalCdf(F32(x)).x : erfc(x * -kSqrtHalf) * 0.5;
+  if (!usesKernels(x))
+    return erfc(x * -kSqrtHalf) * 0.5;
+  return onKernel(x, [](auto v) { return vec::normalCdf(v); });
 }
 IRValue mlir::act::math::xMinusTanh(IRValue x) {
-  return usesKernels(x) ? vec::xMinusTanh(F32(x)).x : x - tanh(x);
+  if (!usesKernels(x))
+    return x - tanh(x);
+  return onKernel(x, [](auto v) { return vec::xMinusTanh(v); });
 }
 IRValue mlir::act::math::sigmoidOfCubic(IRValue x, double a, double b) {
-  if (usesKernels(x))
-    return vec::sigmoidOfCubic(F32(x), a, b).x;
-  return sigmoid(x * (a + x * x * b));
+  if (!usesKernels(x))
+    return sigmoid(x * (a + x * x * b));
+  return onKernel(x, [=](auto v) { return vec::sigmoidOfCubic(v, a, b); });
 }
 
 IRValue mlir::act::math::vector_math::exp(IRValue x) {
-  return vec::exp(F32(x)).x;
+  return onKernel(x, [](auto v) { return vec::exp(v); });
 }
 IRValue mlir::act::math::vector_math::expm1(IRValue x) {
-  return vec::expm1(F32(x)).x;
+  return onKernel(x, [](auto v) { return vec::expm1(v); });
 }
 IRValue mlir::act::math::vector_math::log1p(IRValue x) {
-  return vec::log1p(F32(x)).x;
+  return onKernel(x, [](auto v) { return vec::log1p(v); });
 }
 IRValue mlir::act::math::vector_math::log(IRValue x) {
-  return vec::log(F32(x)).x;
+  return onKernel(x, [](auto v) { return vec::log(v); });
 }
 IRValue mlir::act::math::vector_math::tanh(IRValue x) {
-  return vec::tanh(F32(x)).x;
+  return onKernel(x, [](auto v) { return vec::tanh(v); });
 }
 IRValue mlir::act::math::vector_math::erf(IRValue x) {
-  return vec::erf(F32(x)).x;
+  return onKernel(x, [](auto v) { return vec::erf(v); });
 }
 IRValue mlir::act::math::vector_math::erfc(IRValue x) {
-  return vec::erfc(F32(x)).x;
+  return onKernel(x, [](auto v) { return vec::erfc(v); });
 }

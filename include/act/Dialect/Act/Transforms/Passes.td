@@ -43,17 +43,16 @@ def ActExpandMathPass : Pass<"act-expand-math"> {
   let summary = "Replace math ops with act's branch-free approximations";
   let description = [{
     Rewrites `math.exp`, `math.expm1`, `math.log1p`, `math.log`,
-    `math.tanh`, `math.erf` and `math.erfc` on f32 scalars and vectors (and
-    on f16/bf16, through f32) into branch-free arithmetic that vectorizes
-    and never calls libm:
+    `math.tanh`, `math.erf` and `math.erfc` on f32 and f64 scalars and
+    vectors (and on f16/bf16, through f32) into branch-free arithmetic that
+    vectorizes and never calls libm:
 
     - `math=precise` (default): act's own approximations
       (include/act/Math/VectorMath.h), within the ulp bounds of
       docs/Accuracy.md;
     - `math=fast`: MLIR's polynomial approximations (fewer operations,
-      looser bounds).
-
-    f64 math ops are left alone (LLVM lowers them).
+      looser bounds) for f32. MLIR has none for f64, so f64 takes act's
+      approximations in this mode too.
   }];
   let options = [
     Option<"math", "math", "::mlir::act::math::MathMode",
