@@ -187,14 +187,14 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
 
   Kernel kernel;
   kernel.setupSeconds = now() - start;
-  kernel.note = llvm::formatv("jit {0}, {1}, {4} math, pipeline {2:f2}s + "
-                              "llvm {3:f2}s",
-                              cpu, mallocs ? "malloc+copy" : "in place",
-                              pipelineSeconds, jitSeconds,
-                              math == mlir::act::math::MathMode::fast
-                                  ? "fast"
-                                  : "precise")
-                    .str();
+  kernel.note =
+      llvm::formatv("jit {0}, {1}, {4} math, pipeline {2:f2}s + "
+                    "llvm {3:f2}s",
+                    cpu, mallocs ? "malloc+copy" : "in place", pipelineSeconds,
+                    jitSeconds,
+                    math == mlir::act::math::MathMode::fast ? "fast"
+                                                            : "precise")
+          .str();
   // The descriptors are made once; the engine lives as long as the kernel.
   auto inDesc = std::make_shared<std::vector<int64_t>>(descriptor(in, w.shape));
   auto outDesc =

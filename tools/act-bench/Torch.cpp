@@ -34,20 +34,19 @@ act::bench::measureTorch(llvm::StringRef python,
                                       {"shape", llvm::json::Array(w.shape)},
                                       {"attrs", std::move(attrs)}});
   }
-  llvm::json::Value request = llvm::json::Object{
-      {"workloads", std::move(list)},
-      {"repetitions", repetitions},
-      {"warmup", warmup}};
+  llvm::json::Value request = llvm::json::Object{{"workloads", std::move(list)},
+                                                 {"repetitions", repetitions},
+                                                 {"warmup", warmup}};
 
   llvm::SmallString<128> in, out;
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("act-bench-torch", "json", in))
     return fail("cannot create a temporary file: " + ec.message());
-  auto removeIn = llvm::make_scope_exit([&] { llvm::sys::fs::remove(in); });
+  llvm::scope_exit removeIn([&] { llvm::sys::fs::remove(in); });
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("act-bench-torch", "json", out))
     return fail("cannot create a temporary file: " + ec.message());
-  auto removeOut = llvm::make_scope_exit([&] { llvm::sys::fs::remove(out); });
+  llvm::scope_exit removeOut([&] { llvm::sys::fs::remove(out); });
   {
     std::error_code ec;
     llvm::raw_fd_ostream os(in, ec);
@@ -57,12 +56,11 @@ act::bench::measureTorch(llvm::StringRef python,
   }
 
   llvm::StringRef args[] = {python, ACT_BENCH_TORCH_SCRIPT};
-  std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(in),
-                                                llvm::StringRef(out),
-                                                std::nullopt};
+  std::optional<llvm::StringRef> redirects[] = {
+      llvm::StringRef(in), llvm::StringRef(out), std::nullopt};
   std::string error;
-  int status = llvm::sys::ExecuteAndWait(python, args, std::nullopt,
-                                         redirects, 0, 0, &error);
+  int status = llvm::sys::ExecuteAndWait(python, args, std::nullopt, redirects,
+                                         0, 0, &error);
   if (status != 0)
     return fail(python + " " + ACT_BENCH_TORCH_SCRIPT + " failed" +
                 (error.empty() ? "" : ": " + error));

@@ -284,17 +284,17 @@ int main(int argc, char **argv) {
                    << ec.message() << "\n";
       return 1;
     }
-    writeJson(os,
-              {{"cpu", cpuModel()},
-               {"onednn", dnnlInfo},
-               {"repetitions", std::to_string(repetitions)},
-               {"warmup", std::to_string(warmup)},
-               {"eltwise_size", std::to_string(size)},
-               {"math", mathMode == mlir::act::math::MathMode::fast
-                            ? "fast"
-                            : "precise"},
-               {"gbps", "(input + output bytes) / min time"}},
-              results);
+    writeJson(
+        os,
+        {{"cpu", cpuModel()},
+         {"onednn", dnnlInfo},
+         {"repetitions", std::to_string(repetitions)},
+         {"warmup", std::to_string(warmup)},
+         {"eltwise_size", std::to_string(size)},
+         {"math",
+          mathMode == mlir::act::math::MathMode::fast ? "fast" : "precise"},
+         {"gbps", "(input + output bytes) / min time"}},
+        results);
   }
   return wrong ? 2 : 0;
 }

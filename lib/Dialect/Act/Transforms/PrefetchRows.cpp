@@ -104,8 +104,7 @@ struct ActPrefetchRowsPass final
       b.setInsertionPoint(host);
       Value one = arith::ConstantIndexOp::create(b, loc, 1);
       Value last = arith::SubIOp::create(b, loc, rows.getUpperBound(), one);
-      Value next =
-          arith::AddIOp::create(b, loc, rows.getInductionVar(), one);
+      Value next = arith::AddIOp::create(b, loc, rows.getInductionVar(), one);
       next = arith::MinSIOp::create(b, loc, next, last);
       // Leading indices as in the first pass's loads of this row.
       SmallVector<Value> lead;

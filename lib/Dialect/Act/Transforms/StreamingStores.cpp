@@ -37,8 +37,8 @@ using namespace mlir;
 static constexpr int64_t kAnyDivisor = int64_t(1) << 40;
 
 static int64_t gcdOf(int64_t a, int64_t b) {
-  return std::gcd(a, b) == 0 ? kAnyDivisor : std::min(std::gcd(a, b),
-                                                      kAnyDivisor);
+  return std::gcd(a, b) == 0 ? kAnyDivisor
+                             : std::min(std::gcd(a, b), kAnyDivisor);
 }
 
 static int64_t divisorOf(Value v);
@@ -191,8 +191,8 @@ struct ActStreamingStoresPass final
     int64_t offsetDivisor = kAnyDivisor;
     for (int64_t i = memref.getRank() - 1; i >= 0; --i) {
       Value index = store.getIndices()[i];
-      offsetDivisor = gcdOf(
-          offsetDivisor, std::min(divisorOf(index) * stride, kAnyDivisor));
+      offsetDivisor = gcdOf(offsetDivisor,
+                            std::min(divisorOf(index) * stride, kAnyDivisor));
       stride *= memref.getDimSize(i);
     }
     return offsetDivisor % lanes == 0;
@@ -207,8 +207,9 @@ struct ActStreamingStoresPass final
     // stores, hardswish 1.1x, tanh and silu 0.9x).
     int64_t vectorOps = 0;
     loop.getBody()->walk([&](Operation *op) {
-      vectorOps += !isa<vector::LoadOp, vector::StoreOp>(op) &&
-                   llvm::any_of(op->getResultTypes(), llvm::IsaPred<VectorType>);
+      vectorOps +=
+          !isa<vector::LoadOp, vector::StoreOp>(op) &&
+          llvm::any_of(op->getResultTypes(), llvm::IsaPred<VectorType>);
     });
     if (vectorOps > maxOpsPerStore * static_cast<int64_t>(stores.size()))
       return false;
@@ -220,8 +221,8 @@ struct ActStreamingStoresPass final
     // in the cache. (Only later ops count, not later iterations of an outer
     // loop, which in act's kernels touch other rows.)
     for (Value base : bases) {
-      if (!isa<BlockArgument>(base) && !isa_and_nonnull<memref::AllocOp>(
-                                           base.getDefiningOp()))
+      if (!isa<BlockArgument>(base) &&
+          !isa_and_nonnull<memref::AllocOp>(base.getDefiningOp()))
         return false;
       for (Operation *op = loop; op && !isa<func::FuncOp>(op);
            op = op->getParentOp())
@@ -241,11 +242,12 @@ struct ActStreamingStoresPass final
       Value pointer =
           memref::ExtractAlignedPointerAsIndexOp::create(b, loc, base);
       Value low = arith::AndIOp::create(b, loc, pointer, mask);
-      Value isAligned = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq, low, zero);
-      aligned = aligned ? arith::AndIOp::create(b, loc, aligned, isAligned)
-                              .getResult()
-                        : isAligned;
+      Value isAligned =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, low, zero);
+      aligned =
+          aligned
+              ? arith::AndIOp::create(b, loc, aligned, isAligned).getResult()
+              : isAligned;
     }
     auto ifOp = scf::IfOp::create(b, loc, loop.getResultTypes(), aligned,
                                   /*withElseRegion=*/true);
