@@ -10,6 +10,7 @@
 // type, and these functions found by argument-dependent lookup:
 //   exp expm1 log1p tanh erfc abs          elementwise math
 //   fma(a, b, c)                           a * b + c, rounded once
+//   expNonPositive(x)                      e^x for x <= 0 or NaN
 //   logistic(x)                            1 / (1 + e^-x)
 //   log1pExp(x)                            log(1 + e^x)
 //   normalCdf(x)                           Phi(x) = erfc(-x / sqrt(2)) / 2
@@ -42,6 +43,7 @@ namespace math {
 //===----------------------------------------------------------------------===//
 
 inline double exp(double x) { return std::exp(x); }
+inline double expNonPositive(double x) { return std::exp(x); }
 inline double expm1(double x) { return std::expm1(x); }
 inline double log1p(double x) { return std::log1p(x); }
 inline double tanh(double x) { return std::tanh(x); }

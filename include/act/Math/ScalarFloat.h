@@ -244,6 +244,9 @@ template <typename F> ScalarFloat<F> erf(ScalarFloat<F> x) {
 template <typename F> ScalarFloat<F> erfc(ScalarFloat<F> x) {
   return vec::erfc(x);
 }
+template <typename F> ScalarFloat<F> expNonPositive(ScalarFloat<F> x) {
+  return vec::expNonPositive(x);
+}
 template <typename F> ScalarFloat<F> logistic(ScalarFloat<F> x) {
   return vec::sigmoid(x);
 }

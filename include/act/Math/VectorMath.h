@@ -398,6 +398,14 @@ template <typename T> T exp(T x) {
   return detail::scaleFull(detail::expm1Kernel(r) + 1.0, n);
 }
 
+/// e^x for x <= 0 or NaN (softmax's exp(x - max)): no overflow to guard, so
+/// a cheaper scaling than exp's, with the same accuracy.
+template <typename T> T expNonPositive(T x) {
+  using K = detail::C<T>;
+  x = select(x < K::expMin, splatLike(x, K::expMin), x);
+  return detail::expNonPositive(x);
+}
+
 /// e^x - 1 = 2^n (1 + q) - 1, q = expm1(r), evaluated as one fma.
 template <typename T> T expm1(T x) {
   using K = detail::C<T>;

@@ -116,8 +116,19 @@ func.func @prelu(%x: tensor<2x3x5xf32>, %c: tensor<3xf32>, %s: tensor<1xf32>) ->
 // CHECK: %[[E:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[RED]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MAX]] : tensor<4x8xf32>, tensor<8xf32>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:   %[[D:.*]] = arith.subf %[[IN]], %[[M]] : f32
-// CHECK-NEXT:   %[[EXP:.*]] = math.exp %[[D]] : f32
-// CHECK-NEXT:   linalg.yield %[[EXP]] : f32
+// FAST-NEXT:    %[[EXP:.*]] = math.exp %[[D]] : f32
+// FAST-NEXT:    linalg.yield %[[EXP]] : f32
+// The precise exp of x - max <= 0: clamped below only, one scaling by
+// 2^(n + 64) 2^-64 (no overflow to guard), no math.exp.
+// PRECISE-NEXT: %[[LOW:.*]] = arith.cmpf olt, %[[D]], %{{.*}} : f32
+// PRECISE-NOT:  math.exp
+// PRECISE:      math.roundeven
+// PRECISE-NOT:  math.floor
+// PRECISE:      arith.shli
+// PRECISE-NEXT: arith.bitcast
+// PRECISE-NEXT: arith.mulf
+// PRECISE-NEXT: %[[EXP:.*]] = arith.mulf
+// PRECISE-NEXT: linalg.yield %[[EXP]] : f32
 // CHECK: %[[SUMINIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<8xf32>)
 // CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[RED]]], iterator_types = ["reduction", "parallel"]} ins(%[[E]] : tensor<4x8xf32>) outs(%[[SUMINIT]] : tensor<8xf32>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %[[ACC:.*]]: f32):

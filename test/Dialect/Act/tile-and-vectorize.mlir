@@ -1,4 +1,4 @@
-// RUN: act-opt %s --convert-act-to-linalg --linalg-fuse-elementwise-ops --act-tile-and-vectorize="vector-bits=256 unroll=2" | FileCheck %s
+// RUN: act-opt %s --convert-act-to-linalg="math=fast" --linalg-fuse-elementwise-ops --act-tile-and-vectorize="vector-bits=256 unroll=2" | FileCheck %s
 
 // A fused chain: one loop over rows, a loop over full tiles of two 8-lane
 // registers, and the peeled tail of the row (100 = 6 * 16 + 4) on its own.

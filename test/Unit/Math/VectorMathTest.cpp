@@ -139,6 +139,11 @@ TEST(VectorMath, Primitives) {
   const Case cases[] = {
       {"exp", [](float x) { return exp(F32{x}).v; },
        [](double x) { return std::exp(x); }, 2},
+      // Its inputs are <= 0 (softmax's x - max); positive ones are outside
+      // its contract and compared as exp(-|x|).
+      {"expNonPositive",
+       [](float x) { return expNonPositive(F32{-std::fabs(x)}).v; },
+       [](double x) { return std::exp(-std::fabs(x)); }, 2},
       {"expm1", [](float x) { return expm1(F32{x}).v; },
        [](double x) { return std::expm1(x); }, 2},
       {"log1p", [](float x) { return log1p(F32{x}).v; },
@@ -220,6 +225,11 @@ TEST(VectorMath, SpecialValues) {
   EXPECT_EQ(f(exp(F32{-103.9f})), static_cast<float>(std::exp(-103.9)));
   EXPECT_EQ(f(exp(F32{-104.0f})), 0.0f);
   EXPECT_TRUE(std::isnan(f(exp(F32{kNaN}))));
+  // expNonPositive: exp's results on x <= 0.
+  for (float x : {-0.0f, 0.0f, -1e-30f, -0.5f, -87.3f, -100.0f, -103.9f,
+                  -104.0f, -200.0f, -kInf})
+    EXPECT_EQ(f(expNonPositive(F32{x})), f(exp(F32{x}))) << x;
+  EXPECT_TRUE(std::isnan(f(expNonPositive(F32{kNaN}))));
   // expm1.
   EXPECT_EQ(f(expm1(F32{-kInf})), -1.0f);
   EXPECT_EQ(f(expm1(F32{kInf})), kInf);

@@ -260,6 +260,11 @@ IRValue mlir::act::math::fma(IRValue a, IRValue b, IRValue c) {
   return a.wrap(mlir::math::FmaOp::create(a.getBuilder(), a.value(), b.value(),
                                           c.value()));
 }
+IRValue mlir::act::math::expNonPositive(IRValue x) {
+  if (!usesKernels(x))
+    return exp(x);
+  return onKernel(x, [](auto v) { return vec::expNonPositive(v); });
+}
 IRValue mlir::act::math::logistic(IRValue x) {
   if (!usesKernels(x))
     return 1.0 / (1.0 + exp(-x));

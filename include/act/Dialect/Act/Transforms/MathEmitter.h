@@ -119,6 +119,7 @@ IRValue erfc(IRValue x);
 IRValue log(IRValue x);
 IRValue abs(IRValue x);
 IRValue fma(IRValue a, IRValue b, IRValue c);
+IRValue expNonPositive(IRValue x);
 IRValue logistic(IRValue x);
 IRValue log1pExp(IRValue x);
 IRValue normalCdf(IRValue x);
