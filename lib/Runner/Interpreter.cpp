@@ -322,16 +322,30 @@ AccuracyBound act::runner::getDocumentedBound(func::FuncOp func,
     double ulps;
     if (const SweepOpInfo *info = lookupSweepOp(sweepName)) {
       ulps = info->preciseBound;
-    } else if (isa<act::SoftmaxOp, act::SoftminOp>(op)) {
-      // exp(x - max) inherits the rounding of x - max: about |x - max| / 2
-      // ulp, so 16 holds for |x - max| < 16 (smaller results are below the
-      // floor).
-      ulps = 16;
-    } else if (isa<act::LogSoftmaxOp>(op)) {
-      // x - max - log(sum): log(sum) carries the sum's rounding as an
-      // absolute error, as in every f32 log_softmax.
-      ulps = 4;
-      absolute = true;
+    } else if (isa<act::SoftmaxOp, act::SoftminOp, act::LogSoftmaxOp>(op)) {
+      // softmax: exp(x - max) inherits the rounding of x - max, about
+      // |x - max| / 2 ulp, so 16 holds for |x - max| < 16 (smaller results
+      // are below the floor). log_softmax: x - max - log(sum), where
+      // log(sum) carries the sum's rounding as an absolute error. Both grow
+      // with the terms each accumulator adds in sequence: a row along the
+      // last dimension is summed in 32 per-lane partial sums, a reduction
+      // along another dimension one term at a time per column; the bounds
+      // hold up to 128 terms per accumulator and scale (worst case,
+      // linearly) beyond.
+      bool isLog = isa<act::LogSoftmaxOp>(op);
+      ulps = isLog ? 4 : 16;
+      absolute |= isLog;
+      auto type = dyn_cast<ShapedType>(op->getOperand(0).getType());
+      int64_t dim = isa<act::SoftmaxOp>(op)
+                        ? cast<act::SoftmaxOp>(op).getNormalizedDim()
+                    : isa<act::SoftminOp>(op)
+                        ? cast<act::SoftminOp>(op).getNormalizedDim()
+                        : cast<act::LogSoftmaxOp>(op).getNormalizedDim();
+      if (type && type.hasStaticShape()) {
+        int64_t n = type.getDimSize(dim);
+        int64_t terms = dim == type.getRank() - 1 ? (n + 31) / 32 : n;
+        ulps *= std::max<int64_t>(1, (terms + 127) / 128);
+      }
     } else if (isa<act::GluOp>(op)) {
       ulps = 4;
     } else {

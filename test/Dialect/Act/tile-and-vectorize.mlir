@@ -69,3 +69,22 @@ func.func @empty_reduction(%a: tensor<4x0xf32>, %b: tensor<0x8xf32>, %init: tens
   %0 = linalg.matmul ins(%a, %b : tensor<4x0xf32>, tensor<0x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// A reduction along dim 0: the accumulators are filled tile by tile, and the
+// 2048 rows are a loop accumulating one row into them at a time, never a
+// vector as long as a column or a row (unrolled, those made bufferization
+// take minutes).
+// CHECK-LABEL: func @log_softmax_columns
+// CHECK-NOT: vector<64xf32>
+// CHECK-NOT: vector<2048
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<64xf32>) {
+// CHECK-COUNT-2: vector.transfer_write {{.*}} : vector<8xf32>, tensor<16xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[ROWS:.*]] step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<64xf32>) {
+// CHECK-NEXT: scf.for %{{.*}} -> (tensor<64xf32>) {
+// CHECK-NOT: vector<64xf32>
+// CHECK-NOT: vector<2048
+// CHECK: return
+func.func @log_softmax_columns(%x: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
+  %0 = act.log_softmax %x {dim = 0 : i64} : tensor<2048x64xf32>
+  return %0 : tensor<2048x64xf32>
+}

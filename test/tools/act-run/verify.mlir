@@ -12,6 +12,12 @@
 // RUN: act-run %s --function=prelu --input=7x17x1xf32=random:12 --input=17xf32=random:13 --verify | FileCheck %s
 // RUN: act-run %s --function=prelu_shared --input=1000xf32=random:14 --input=1xf32=0.25 --verify | FileCheck %s
 // RUN: act-run %s --function=two_results --input=17x7xf32=random:15 --verify | FileCheck %s --check-prefixes=CHECK,TWO
+// Reductions along dim 0 add 2048 terms in sequence per column: the bounds
+// scale with that (x16).
+// RUN: act-run %s --function=softmax_columns --input=2048x64xf32=random:18 --verify | FileCheck %s --check-prefix=COLS
+// RUN: act-run %s --function=log_softmax_columns --input=2048x64xf32=random:19 --verify | FileCheck %s --check-prefix=LCOLS
+// COLS:  result #0: max abs {{.*}} - ok (bound 256 ulp above 5.96046e-08)
+// LCOLS: result #0: max abs {{.*}} - ok (bound 64 ulp above 1)
 // Outputs of 16 MiB take the streaming-store path (act-streaming-stores).
 // RUN: act-opt %s --act-to-llvm | FileCheck %s --check-prefix=STREAM
 // RUN: act-run %s --function=relu_16mib --input=4194304xf32=random:16 --verify | FileCheck %s
@@ -104,4 +110,12 @@ func.func @relu_16mib(%x: tensor<4194304xf32>) -> tensor<4194304xf32> {
 func.func @softmax_16mib(%x: tensor<1024x4096xf32>) -> tensor<1024x4096xf32> {
   %y = act.softmax %x {dim = 1} : tensor<1024x4096xf32>
   return %y : tensor<1024x4096xf32>
+}
+func.func @softmax_columns(%x: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
+  %y = act.softmax %x {dim = 0 : i64} : tensor<2048x64xf32>
+  return %y : tensor<2048x64xf32>
+}
+func.func @log_softmax_columns(%x: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
+  %y = act.log_softmax %x {dim = 0 : i64} : tensor<2048x64xf32>
+  return %y : tensor<2048x64xf32>
 }

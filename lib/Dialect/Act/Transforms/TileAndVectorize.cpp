@@ -106,11 +106,10 @@ static LogicalResult tileInnermost(RewriterBase &rewriter, linalg::LinalgOp op,
     if (!result->loops.empty())
       innerLoop = dyn_cast<scf::ForOp>(result->loops.back().getOperation());
   } else {
-    for (int64_t i = 0; i + 1 < loops; ++i) {
-      bool reduces =
-          op.getIteratorTypesArray()[i] == utils::IteratorType::reduction;
-      sizes.push_back(rewriter.getIndexAttr(reduces ? 0 : 1));
-    }
+    // Outer reductions (softmax along dim 0) are tiled by 1 too: a loop that
+    // accumulates one row of inputs into a tile of the output at a time,
+    // rather than whole columns as vectors as long as the reduction.
+    sizes.assign(loops - 1, rewriter.getIndexAttr(1));
     sizes.push_back(rewriter.getIndexAttr(tile));
     scf::SCFTilingOptions options;
     options.setTileSizes(sizes);
@@ -197,7 +196,15 @@ struct ActTileAndVectorizePass final
     // Level 2.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op))
+      // Fills stay whole (the accumulators of partial reductions) unless
+      // they are longer than a tile: unrolled into one transfer per
+      // register, a long fill makes bufferization quadratic.
+      if (!op.hasPureTensorSemantics())
+        return;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      if (!isa<linalg::FillOp>(op) ||
+          (!ranges.empty() &&
+           (ShapedType::isDynamic(ranges.back()) || ranges.back() > tile)))
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops)
