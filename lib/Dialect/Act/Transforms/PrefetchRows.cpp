@@ -8,14 +8,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "act/Dialect/Act/Transforms/Passes.h"
+#include "act/Dialect/Act/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::act {
@@ -43,11 +42,8 @@ struct ActPrefetchRowsPass final
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     {
-      // Loads on the memrefs themselves, so that their indices name rows.
       RewritePatternSet patterns(&getContext());
-      vector::populateVectorTransferLoweringPatterns(patterns,
-                                                     /*maxTransferRank=*/1);
-      memref::populateFoldMemRefAliasOpPatterns(patterns);
+      act::populateDirectMemRefAccessPatterns(patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "act/Dialect/Act/Transforms/Passes.h"
+#include "act/Dialect/Act/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,6 +33,12 @@ namespace mlir::act {
 } // namespace mlir::act
 
 using namespace mlir;
+
+void act::populateDirectMemRefAccessPatterns(RewritePatternSet &patterns) {
+  vector::populateVectorTransferLoweringPatterns(patterns,
+                                                 /*maxTransferRank=*/1);
+  memref::populateFoldMemRefAliasOpPatterns(patterns);
+}
 
 /// Stands for "divisible by anything" (the index 0).
 static constexpr int64_t kAnyDivisor = int64_t(1) << 40;
@@ -137,14 +144,9 @@ struct ActStreamingStoresPass final
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    MLIRContext *ctx = &getContext();
-    // Stores on the memrefs themselves, so that their indices say where
-    // they write.
     {
-      RewritePatternSet patterns(ctx);
-      vector::populateVectorTransferLoweringPatterns(patterns,
-                                                     /*maxTransferRank=*/1);
-      memref::populateFoldMemRefAliasOpPatterns(patterns);
+      RewritePatternSet patterns(&getContext());
+      act::populateDirectMemRefAccessPatterns(patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
