@@ -19,9 +19,9 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
 
   std::string streamingStores;
   if (options.streamingStoreBytes > 0)
-    streamingStores = llvm::formatv(
-        "act-streaming-stores{{vector-bits={0} min-bytes={1}},", vectorBits,
-        options.streamingStoreBytes.getValue());
+    streamingStores =
+        llvm::formatv("act-streaming-stores{{vector-bits={0} min-bytes={1}},",
+                      vectorBits, options.streamingStoreBytes.getValue());
   std::string pipeline = llvm::formatv(
       "convert-act-to-linalg{{math={2}},"
       "func.func(convert-elementwise-to-linalg,canonicalize,"

@@ -22,10 +22,10 @@ std::string actModuleText(const Workload &w);
 
 /// act's kernel for `w` from `in` to `out` (compiled once, here; the compile
 /// time is the kernel's setupSeconds), or nullopt with the reason in `why`.
-std::optional<Kernel> makeAct(const Workload &w, const float *in, float *out,
-                              std::string *why = nullptr,
-                              mlir::act::math::MathMode math =
-                                  mlir::act::math::MathMode::precise);
+std::optional<Kernel>
+makeAct(const Workload &w, const float *in, float *out,
+        std::string *why = nullptr,
+        mlir::act::math::MathMode math = mlir::act::math::MathMode::precise);
 
 } // namespace bench
 } // namespace act

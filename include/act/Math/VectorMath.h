@@ -50,9 +50,11 @@ namespace vec {
 /// Each value type says whether its elements are f64 (else f32):
 ///   template <> struct ElementTraits<MyT> { static constexpr bool isDouble
 ///   = false; };
-template <typename T> struct ElementTraits;
+template <typename T>
+struct ElementTraits;
 
-template <typename T> constexpr bool isDouble = ElementTraits<T>::isDouble;
+template <typename T>
+constexpr bool isDouble = ElementTraits<T>::isDouble;
 
 namespace detail {
 
@@ -63,9 +65,11 @@ constexpr double kSqrtHalf = 0.70710678118654752440;
 constexpr double kSqrt2Minus1 = 0.41421356237309504880;
 
 /// Precision-specific constants and coefficients.
-template <bool F64> struct Consts;
+template <bool F64>
+struct Consts;
 
-template <> struct Consts<false> {
+template <>
+struct Consts<false> {
   // ln2 = ln2Hi + ln2Lo, ln2Hi with 16 significant bits so that n * ln2Hi is
   // exact for any exponent n.
   static constexpr double ln2Hi = 0.693145751953125;
@@ -133,7 +137,8 @@ template <> struct Consts<false> {
 
 /// The f64 constants, with the meanings of Consts<false>; the coefficients
 /// are `fit_vecmath.py --f64` fits.
-template <> struct Consts<true> {
+template <>
+struct Consts<true> {
   // fdlibm's split (FreeBSD msun e_exp.c): ln2Hi has 32 significant bits, so
   // n * ln2Hi is exact for |n| < 2^21.
   static constexpr double ln2Hi = 6.93147180369123816490e-01;
@@ -245,9 +250,13 @@ template <> struct Consts<true> {
       -5.2132221643318102e-28, -7.9170345345413901e-30, 3.1249723385946774e-30};
 };
 
-template <typename T> using C = Consts<isDouble<T>>;
+template <typename T>
+using C = Consts<isDouble<T>>;
 
-template <typename T> T splat(T like, double c) { return splatLike(like, c); }
+template <typename T>
+T splat(T like, double c) {
+  return splatLike(like, c);
+}
 
 /// c[0] + v (c[1] + v (c[2] + ...)), all times `scale`.
 template <typename T, std::size_t N>
@@ -260,13 +269,15 @@ T horner(T v, const double (&c)[N], double scale = 1.0) {
 }
 
 /// e^r - 1 for |r| <= ln2/2: r + r^2 P(r), accurate relative to the result.
-template <typename T> T expm1Kernel(T r) {
+template <typename T>
+T expm1Kernel(T r) {
   return fma(r * r, horner(r, C<T>::expP), r);
 }
 
 /// The integer n nearest v / ln2, and r = v - n ln2 (Cody-Waite: n ln2Hi is
 /// exact, so the first fma cancels exactly).
-template <typename T> T reduceExp(T v, T &r) {
+template <typename T>
+T reduceExp(T v, T &r) {
   T n = roundEven(v * kLog2e);
   r = fma(n, splat(v, -C<T>::ln2Hi), v);
   r = fma(n, splat(v, -C<T>::ln2Lo), r);
@@ -275,7 +286,8 @@ template <typename T> T reduceExp(T v, T &r) {
 
 /// The same for v = a b, with the product kept exact inside the fma: e^(a b)
 /// without the rounding of a b (the gelu-tanh argument needs it).
-template <typename T> T reduceExpProduct(T a, T b, T &r) {
+template <typename T>
+T reduceExpProduct(T a, T b, T &r) {
   T n = roundEven(a * b * kLog2e);
   r = fma(a, b, n * -C<T>::ln2Hi);
   r = fma(n, splat(a, -C<T>::ln2Lo), r);
@@ -284,25 +296,29 @@ template <typename T> T reduceExpProduct(T a, T b, T &r) {
 
 /// p 2^n for any integer n in [2 emin - 2, 2 emax], one rounding: the two
 /// factors are normal and the first product stays normal for p ~ 1.
-template <typename T> T scaleFull(T p, T n) {
+template <typename T>
+T scaleFull(T p, T n) {
   T n1 = floor(n * 0.5);
   return p * pow2i(n1) * pow2i(n - n1);
 }
 
 /// p 2^n for n <= 0 (down to emin - mantissa bits - 1), one rounding.
-template <typename T> T scaleNonPositive(T p, T n) {
+template <typename T>
+T scaleNonPositive(T p, T n) {
   return p * pow2i(n + 64.0) * 0x1p-64;
 }
 
 /// e^v for v <= 0 (v >= expMin), with gradual underflow.
-template <typename T> T expNonPositive(T v) {
+template <typename T>
+T expNonPositive(T v) {
   T r;
   T n = reduceExp(v, r);
   return scaleNonPositive(expm1Kernel(r) + 1.0, n);
 }
 
 /// e^v for v whose result is normal (no over/underflow handling).
-template <typename T> T expNormal(T v) {
+template <typename T>
+T expNormal(T v) {
   T r;
   T n = reduceExp(v, r);
   return (expm1Kernel(r) + 1.0) * pow2i(n);
@@ -313,7 +329,8 @@ template <typename T> T expNormal(T v) {
 /// that the result's only rounding at its scale is the last one (for e = +-1
 /// log1p(f) and the result are of similar size, and rounding both costs up to
 /// 1.4 ulp).
-template <typename T> T logKernel(T f, T e) {
+template <typename T>
+T logKernel(T f, T e) {
   T tail = fma(f * f, horner(f, C<T>::log1pL), e * C<T>::ln2Lo);
   T big = e * C<T>::ln2Hi;
   T hi = big + f;
@@ -325,7 +342,8 @@ template <typename T> T logKernel(T f, T e) {
 /// rounding: 1 + e = s + sLo exactly, q = num / s, and the remainder
 /// num - q (s + sLo) (exact up to the tiny q sLo) divided by s added back. 1/s
 /// is q itself, or 1 - q where negative.
-template <typename T, typename Cond> T logisticOf(T e, Cond negative) {
+template <typename T, typename Cond>
+T logisticOf(T e, Cond negative) {
   T s = e + 1.0;
   T sLo = (1.0 - s) + e;
   T num = select(negative, e, splat(e, 1.0));
@@ -336,7 +354,8 @@ template <typename T, typename Cond> T logisticOf(T e, Cond negative) {
 }
 
 /// 2/(1 + e^{2a}) for a >= 0, so that tanh(a) = 1 - that.
-template <typename T> T tanhComplement(T a) {
+template <typename T>
+T tanhComplement(T a) {
   T ac = select(a > C<T>::tanhOne, splat(a, C<T>::tanhOne), a);
   return 2.0 / (expNormal(ac + ac) + 1.0);
 }
@@ -388,7 +407,8 @@ T expOfLogErfcx(T a, T b, double c, const double (&lambda)[4],
 } // namespace detail
 
 /// e^x. Overflows to +inf above ~88.72, underflows gradually below ~-87.3.
-template <typename T> T exp(T x) {
+template <typename T>
+T exp(T x) {
   using K = detail::C<T>;
   // The clamps keep 2^n in what scaleFull represents (NaN passes).
   x = select(x > K::expMax, splatLike(x, K::expMax), x);
@@ -400,14 +420,16 @@ template <typename T> T exp(T x) {
 
 /// e^x for x <= 0 or NaN (softmax's exp(x - max)): no overflow to guard, so
 /// a cheaper scaling than exp's, with the same accuracy.
-template <typename T> T expNonPositive(T x) {
+template <typename T>
+T expNonPositive(T x) {
   using K = detail::C<T>;
   x = select(x < K::expMin, splatLike(x, K::expMin), x);
   return detail::expNonPositive(x);
 }
 
 /// e^x - 1 = 2^n (1 + q) - 1, q = expm1(r), evaluated as one fma.
-template <typename T> T expm1(T x) {
+template <typename T>
+T expm1(T x) {
   using K = detail::C<T>;
   T xc = select(x > K::expMax, splatLike(x, K::expMax), x);
   xc = select(xc < K::expm1Min, splatLike(x, K::expm1Min), xc);
@@ -425,7 +447,8 @@ template <typename T> T expm1(T x) {
 
 /// log(1 + x) = e ln2 + log1p(f), 1 + x = 2^e (1 + f); f is formed from x
 /// itself (not from the rounded 1 + x) by one fma.
-template <typename T> T log1p(T x) {
+template <typename T>
+T log1p(T x) {
   T u = x + 1.0;
   T e = exponentOf(u * detail::kSqrtHalf) + 1.0;
   // 2^-e in two steps: e reaches emax + 1.
@@ -440,7 +463,8 @@ template <typename T> T log1p(T x) {
 }
 
 /// log(x) = e ln2 + log1p(f), x = 2^e (1 + f) with f exact.
-template <typename T> T log(T x) {
+template <typename T>
+T log(T x) {
   using K = detail::C<T>;
   // Subnormals (and the smallest normals, as x / sqrt(2) below must stay
   // normal): scale into the normal range.
@@ -459,7 +483,8 @@ template <typename T> T log(T x) {
 
 /// tanh(x): x - x^3 Q(x^2) for |x| < tanhSmall, else
 /// sign(x) (1 - 2 / (1 + e^{2|x|})).
-template <typename T> T tanh(T x) {
+template <typename T>
+T tanh(T x) {
   using K = detail::C<T>;
   T a = abs(x);
   T u = x * x;
@@ -471,7 +496,8 @@ template <typename T> T tanh(T x) {
 
 /// x - tanh(x) (tanhshrink) without the cancellation near 0: x^3 Q(x^2) for
 /// |x| < tanhSmall, where the result is at least a quarter of |x| - 1.
-template <typename T> T xMinusTanh(T x) {
+template <typename T>
+T xMinusTanh(T x) {
   using K = detail::C<T>;
   T a = abs(x);
   T u = x * x;
@@ -482,7 +508,8 @@ template <typename T> T xMinusTanh(T x) {
 
 /// 1 / (1 + e^-x) from e = e^-|x| <= 1: 1 / (1 + e) or e / (1 + e), so that
 /// nothing overflows and the negative tail underflows gradually.
-template <typename T> T sigmoid(T x) {
+template <typename T>
+T sigmoid(T x) {
   using K = detail::C<T>;
   T v = -abs(x);
   v = select(v < K::expMin, splatLike(x, K::expMin), v);
@@ -495,7 +522,8 @@ template <typename T> T sigmoid(T x) {
 /// f = (e - 1) / 2, exact from e = 1/2 up (below, its rounding costs up to
 /// half an ulp). Cheaper than log1p(exp(x)): no overflow, no special inputs,
 /// and only these two exponents.
-template <typename T> T log1pExp(T x) {
+template <typename T>
+T log1pExp(T x) {
   using K = detail::C<T>;
   T v = -abs(x);
   v = select(v < K::expMin, splatLike(x, K::expMin), v);
@@ -515,7 +543,8 @@ template <typename T> T log1pExp(T x) {
 /// 2^(exponent(a) + 1) (for gelu-tanh |x| < 5.29; beyond, the results are
 /// below 2^-24 or the sigmoid is 1); f64 results are still ~2^-28 there, so
 /// f64 takes the (always exact) TwoSum.
-template <typename T> T sigmoidOfCubic(T x, double a, double b) {
+template <typename T>
+T sigmoidOfCubic(T x, double a, double b) {
   assert(a > 0 && b >= 0 && "sigmoidOfCubic needs a > 0, b >= 0");
   using K = detail::C<T>;
   // The constants split into element-type heads and tails.
@@ -548,7 +577,8 @@ template <typename T> T sigmoidOfCubic(T x, double a, double b) {
 
 /// erfc(z) = exp(-z^2 + ln erfcx(z)) for z >= 0 (expOfLogErfcx), 2 - erfc(-z)
 /// below.
-template <typename T> T erfc(T z) {
+template <typename T>
+T erfc(T z) {
   using K = detail::C<T>;
   T a = abs(z);
   a = select(a > K::erfcZero, splatLike(z, K::erfcZero), a);
@@ -557,7 +587,8 @@ template <typename T> T erfc(T z) {
 }
 
 /// erf(z) = z + z S(z^2) for |z| < 1, else sign(z) (1 - erfc(|z|)).
-template <typename T> T erf(T z) {
+template <typename T>
+T erf(T z) {
   using K = detail::C<T>;
   T a = abs(z);
   T small = fma(z, detail::horner(z * z, K::erfS), z);
@@ -571,7 +602,8 @@ template <typename T> T erf(T z) {
 /// itself: Phi(-a) = exp(-a^2 / 2 + ln erfcx(a / sqrt(2))) / 2 with the
 /// product a (a/2) exact (scaling x by 1/sqrt(2) first would cost ~a^2 ulps
 /// in the tail); 1 - Phi(-x) for x > 0.
-template <typename T> T normalCdf(T x) {
+template <typename T>
+T normalCdf(T x) {
   using K = detail::C<T>;
   T a = abs(x);
   a = select(a > K::phiZero, splatLike(x, K::phiZero), a);

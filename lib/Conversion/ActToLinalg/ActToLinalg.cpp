@@ -95,14 +95,16 @@ static Value buildParallelGeneric(ImplicitLocOpBuilder &b, ValueRange inputs,
 namespace {
 
 /// A lowering pattern that knows the math mode.
-template <typename OpT> struct ActLowering : OpRewritePattern<OpT> {
+template <typename OpT>
+struct ActLowering : OpRewritePattern<OpT> {
   ActLowering(MLIRContext *ctx, MathMode mode)
       : OpRewritePattern<OpT>(ctx), mode(mode) {}
   MathMode mode;
 };
 
 /// Any act op with `forward(T x)` (see Act_UnaryOp).
-template <typename OpT> struct UnaryActivationLowering : ActLowering<OpT> {
+template <typename OpT>
+struct UnaryActivationLowering : ActLowering<OpT> {
   using ActLowering<OpT>::ActLowering;
 
   LogicalResult matchAndRewrite(OpT op,
@@ -212,7 +214,8 @@ static Value buildReduction(ImplicitLocOpBuilder &b, ValueRange inputs,
 /// softmax, log_softmax and softmin (softmax of -x) along `dim`:
 ///   m = max(s x), sum = sum(exp(s x - m)),
 ///   softmax = exp(s x - m) / sum, log_softmax = s x - m - log(sum).
-template <typename OpT> struct SoftmaxLowering : ActLowering<OpT> {
+template <typename OpT>
+struct SoftmaxLowering : ActLowering<OpT> {
   using ActLowering<OpT>::ActLowering;
 
   LogicalResult matchAndRewrite(OpT op,

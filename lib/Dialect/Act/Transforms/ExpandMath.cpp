@@ -24,7 +24,8 @@ namespace {
 
 /// Rewrites one unary math op on f64 or f32 (or f16/bf16 through f32) with
 /// `fn`; on f64 only if `onlyF64`.
-template <typename OpT> struct ExpandUnary : OpRewritePattern<OpT> {
+template <typename OpT>
+struct ExpandUnary : OpRewritePattern<OpT> {
   ExpandUnary(MLIRContext *ctx, IRValue (*fn)(IRValue), bool onlyF64)
       : OpRewritePattern<OpT>(ctx), fn(fn), onlyF64(onlyF64) {}
 

@@ -23,7 +23,8 @@ IRValue IRValue::constant(double c) const {
   return wrap(arith::ConstantOp::create(*builder, attr));
 }
 
-template <typename OpT> static IRValue binary(IRValue a, IRValue b) {
+template <typename OpT>
+static IRValue binary(IRValue a, IRValue b) {
   return a.wrap(OpT::create(a.getBuilder(), a.value(), b.value()));
 }
 
@@ -86,7 +87,8 @@ IRValue mlir::act::math::select(IRCond cond, IRValue a, IRValue b) {
                                         b.value()));
 }
 
-template <typename OpT> static IRValue unary(IRValue x) {
+template <typename OpT>
+static IRValue unary(IRValue x) {
   return x.wrap(OpT::create(x.getBuilder(), x.value()));
 }
 
@@ -101,7 +103,8 @@ namespace {
 /// vocabulary they need, on the integers of the element's width. The element
 /// type is a template parameter because it selects the coefficients at
 /// compile time.
-template <bool F64> struct VecFloat {
+template <bool F64>
+struct VecFloat {
   static constexpr unsigned width = F64 ? 64 : 32;
   static constexpr int mantissaBits = F64 ? 52 : 23;
   static constexpr int64_t bias = F64 ? 1023 : 127;
@@ -132,59 +135,143 @@ template <bool F64> struct VecFloat {
   }
 };
 
-template <bool F64> using V = VecFloat<F64>;
+template <bool F64>
+using V = VecFloat<F64>;
 
-template <bool F64> V<F64> operator+(V<F64> a, V<F64> b) { return a.x + b.x; }
-template <bool F64> V<F64> operator-(V<F64> a, V<F64> b) { return a.x - b.x; }
-template <bool F64> V<F64> operator*(V<F64> a, V<F64> b) { return a.x * b.x; }
-template <bool F64> V<F64> operator/(V<F64> a, V<F64> b) { return a.x / b.x; }
-template <bool F64> V<F64> operator-(V<F64> a) { return -a.x; }
-template <bool F64> V<F64> operator+(V<F64> a, double b) { return a.x + b; }
-template <bool F64> V<F64> operator+(double a, V<F64> b) { return a + b.x; }
-template <bool F64> V<F64> operator-(V<F64> a, double b) { return a.x - b; }
-template <bool F64> V<F64> operator-(double a, V<F64> b) { return a - b.x; }
-template <bool F64> V<F64> operator*(V<F64> a, double b) { return a.x * b; }
-template <bool F64> V<F64> operator*(double a, V<F64> b) { return a * b.x; }
-template <bool F64> V<F64> operator/(V<F64> a, double b) { return a.x / b; }
-template <bool F64> V<F64> operator/(double a, V<F64> b) { return a / b.x; }
-template <bool F64> IRCond operator<(V<F64> a, V<F64> b) { return a.x < b.x; }
-template <bool F64> IRCond operator<=(V<F64> a, V<F64> b) { return a.x <= b.x; }
-template <bool F64> IRCond operator>(V<F64> a, V<F64> b) { return a.x > b.x; }
-template <bool F64> IRCond operator>=(V<F64> a, V<F64> b) { return a.x >= b.x; }
-template <bool F64> IRCond operator==(V<F64> a, V<F64> b) { return a.x == b.x; }
-template <bool F64> IRCond operator!=(V<F64> a, V<F64> b) { return a.x != b.x; }
-template <bool F64> IRCond operator<(V<F64> a, double b) { return a.x < b; }
-template <bool F64> IRCond operator<=(V<F64> a, double b) { return a.x <= b; }
-template <bool F64> IRCond operator>(V<F64> a, double b) { return a.x > b; }
-template <bool F64> IRCond operator>=(V<F64> a, double b) { return a.x >= b; }
-template <bool F64> IRCond operator==(V<F64> a, double b) { return a.x == b; }
-template <bool F64> IRCond operator!=(V<F64> a, double b) { return a.x != b; }
-template <bool F64> V<F64> select(IRCond c, V<F64> a, V<F64> b) {
+template <bool F64>
+V<F64> operator+(V<F64> a, V<F64> b) {
+  return a.x + b.x;
+}
+template <bool F64>
+V<F64> operator-(V<F64> a, V<F64> b) {
+  return a.x - b.x;
+}
+template <bool F64>
+V<F64> operator*(V<F64> a, V<F64> b) {
+  return a.x * b.x;
+}
+template <bool F64>
+V<F64> operator/(V<F64> a, V<F64> b) {
+  return a.x / b.x;
+}
+template <bool F64>
+V<F64> operator-(V<F64> a) {
+  return -a.x;
+}
+template <bool F64>
+V<F64> operator+(V<F64> a, double b) {
+  return a.x + b;
+}
+template <bool F64>
+V<F64> operator+(double a, V<F64> b) {
+  return a + b.x;
+}
+template <bool F64>
+V<F64> operator-(V<F64> a, double b) {
+  return a.x - b;
+}
+template <bool F64>
+V<F64> operator-(double a, V<F64> b) {
+  return a - b.x;
+}
+template <bool F64>
+V<F64> operator*(V<F64> a, double b) {
+  return a.x * b;
+}
+template <bool F64>
+V<F64> operator*(double a, V<F64> b) {
+  return a * b.x;
+}
+template <bool F64>
+V<F64> operator/(V<F64> a, double b) {
+  return a.x / b;
+}
+template <bool F64>
+V<F64> operator/(double a, V<F64> b) {
+  return a / b.x;
+}
+template <bool F64>
+IRCond operator<(V<F64> a, V<F64> b) {
+  return a.x < b.x;
+}
+template <bool F64>
+IRCond operator<=(V<F64> a, V<F64> b) {
+  return a.x <= b.x;
+}
+template <bool F64>
+IRCond operator>(V<F64> a, V<F64> b) {
+  return a.x > b.x;
+}
+template <bool F64>
+IRCond operator>=(V<F64> a, V<F64> b) {
+  return a.x >= b.x;
+}
+template <bool F64>
+IRCond operator==(V<F64> a, V<F64> b) {
+  return a.x == b.x;
+}
+template <bool F64>
+IRCond operator!=(V<F64> a, V<F64> b) {
+  return a.x != b.x;
+}
+template <bool F64>
+IRCond operator<(V<F64> a, double b) {
+  return a.x < b;
+}
+template <bool F64>
+IRCond operator<=(V<F64> a, double b) {
+  return a.x <= b;
+}
+template <bool F64>
+IRCond operator>(V<F64> a, double b) {
+  return a.x > b;
+}
+template <bool F64>
+IRCond operator>=(V<F64> a, double b) {
+  return a.x >= b;
+}
+template <bool F64>
+IRCond operator==(V<F64> a, double b) {
+  return a.x == b;
+}
+template <bool F64>
+IRCond operator!=(V<F64> a, double b) {
+  return a.x != b;
+}
+template <bool F64>
+V<F64> select(IRCond c, V<F64> a, V<F64> b) {
   return select(c, a.x, b.x);
 }
-template <bool F64> V<F64> splatLike(V<F64> like, double c) {
+template <bool F64>
+V<F64> splatLike(V<F64> like, double c) {
   return like.x.constant(c);
 }
-template <bool F64> V<F64> abs(V<F64> a) {
+template <bool F64>
+V<F64> abs(V<F64> a) {
   return unary<mlir::math::AbsFOp>(a.x);
 }
-template <bool F64> V<F64> floor(V<F64> a) {
+template <bool F64>
+V<F64> floor(V<F64> a) {
   return unary<mlir::math::FloorOp>(a.x);
 }
-template <bool F64> V<F64> roundEven(V<F64> a) {
+template <bool F64>
+V<F64> roundEven(V<F64> a) {
   return unary<mlir::math::RoundEvenOp>(a.x);
 }
-template <bool F64> V<F64> fma(V<F64> a, V<F64> b, V<F64> c) {
+template <bool F64>
+V<F64> fma(V<F64> a, V<F64> b, V<F64> c) {
   return a.x.wrap(
       mlir::math::FmaOp::create(a.b(), a.x.value(), b.x.value(), c.x.value()));
 }
-template <bool F64> V<F64> copysign(V<F64> magnitude, V<F64> sign) {
+template <bool F64>
+V<F64> copysign(V<F64> magnitude, V<F64> sign) {
   return magnitude.x.wrap(mlir::math::CopySignOp::create(
       magnitude.b(), magnitude.x.value(), sign.x.value()));
 }
 /// 2^n for integer-valued n in the normal exponent range: the exponent field
 /// n + bias.
-template <bool F64> V<F64> pow2i(V<F64> n) {
+template <bool F64>
+V<F64> pow2i(V<F64> n) {
   ImplicitLocOpBuilder &b = n.b();
   Value i = arith::FPToSIOp::create(b, n.intType(), n.x.value());
   i = arith::AddIOp::create(b, i, n.intConstant(V<F64>::bias));
@@ -192,7 +279,8 @@ template <bool F64> V<F64> pow2i(V<F64> n) {
   return n.fromBits(i);
 }
 /// floor(log2 x) for a normal x > 0: the unbiased exponent field.
-template <bool F64> V<F64> exponentOf(V<F64> x) {
+template <bool F64>
+V<F64> exponentOf(V<F64> x) {
   ImplicitLocOpBuilder &b = x.b();
   Value e =
       arith::ShRUIOp::create(b, x.bits(), x.intConstant(V<F64>::mantissaBits));
@@ -201,7 +289,8 @@ template <bool F64> V<F64> exponentOf(V<F64> x) {
   return x.x.wrap(arith::SIToFPOp::create(b, x.x.getType(), e));
 }
 /// x / 2^exponentOf(x), in [1, 2): the mantissa with a zero exponent.
-template <bool F64> V<F64> mantissaOf(V<F64> x) {
+template <bool F64>
+V<F64> mantissaOf(V<F64> x) {
   ImplicitLocOpBuilder &b = x.b();
   int64_t fraction = (int64_t(1) << V<F64>::mantissaBits) - 1;
   Value m = arith::AndIOp::create(b, x.bits(), x.intConstant(fraction));
@@ -215,7 +304,8 @@ bool isF64(IRValue x) { return getElementTypeOrSelf(x.getType()).isF64(); }
 
 /// Applies a VectorMath.h algorithm `fn(VecFloat<F64>) -> VecFloat<F64>`
 /// to an f32 or f64 value, with that element type's constants.
-template <typename Fn> IRValue onKernel(IRValue x, Fn fn) {
+template <typename Fn>
+IRValue onKernel(IRValue x, Fn fn) {
   if (isF64(x))
     return fn(V<true>(x)).x;
   assert(isF32(x) && "act's kernels take f32 or f64");
@@ -225,7 +315,8 @@ template <typename Fn> IRValue onKernel(IRValue x, Fn fn) {
 } // namespace
 
 namespace mlir::act::math::vec {
-template <bool F64> struct ElementTraits<VecFloat<F64>> {
+template <bool F64>
+struct ElementTraits<VecFloat<F64>> {
   static constexpr bool isDouble = F64;
 };
 } // namespace mlir::act::math::vec
