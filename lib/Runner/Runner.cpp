@@ -166,17 +166,12 @@ act::runner::jitLoweredModule(ModuleOp lowered, StringRef targetCpu,
   if (llvm::sys::fs::exists(ACT_RUNNER_C_RUNNER_UTILS))
     libs.push_back(ACT_RUNNER_C_RUNNER_UTILS);
   engineOptions.sharedLibPaths = libs;
-  std::string firstError;
-  ScopedDiagnosticHandler handler(lowered.getContext(), [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
-      firstError = diag.str();
-    return success();
-  });
+  FirstError firstError(lowered.getContext());
   auto engine = ExecutionEngine::create(lowered, engineOptions, std::move(*tm));
   if (!engine) {
     std::string msg = llvm::toString(engine.takeError());
-    if (!firstError.empty())
-      msg += ": " + firstError;
+    if (!firstError.str().empty())
+      msg += ": " + firstError.str();
     return createStringError(msg);
   }
   (*engine)->initialize();
@@ -221,20 +216,9 @@ CompiledFunction::compile(ModuleOp module, StringRef name,
       cloneFunc.setArgAttr(i, "bufferization.writable",
                            BoolAttr::get(module.getContext(), false));
 
-  std::string firstError;
   double start = now();
   {
-    ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
-      if (diag.getSeverity() == DiagnosticSeverity::Error &&
-          firstError.empty()) {
-        llvm::raw_string_ostream os(firstError);
-        if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-          os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
-             << loc.getColumn() << ": ";
-        os << diag.str();
-      }
-      return success();
-    });
+    FirstError firstError(module.getContext());
     PassManager pm(module.getContext());
     act::ActToLLVMPipelineOptions pipelineOptions;
     pipelineOptions.targetCpu = options.targetCpu;
@@ -242,9 +226,9 @@ CompiledFunction::compile(ModuleOp module, StringRef name,
     act::buildActToLLVMPipeline(pm, pipelineOptions);
     if (failed(pm.run(*clone)))
       return createStringError("cannot compile @" + name.str() + ": " +
-                               (firstError.empty()
+                               (firstError.str().empty()
                                     ? std::string("the pipeline failed")
-                                    : firstError));
+                                    : firstError.str()));
   }
   result->pipelineSeconds = now() - start;
 
@@ -266,11 +250,23 @@ CompiledFunction::compile(ModuleOp module, StringRef name,
 
 CompiledFunction::~CompiledFunction() = default;
 
-/// A memref descriptor {allocated, aligned, offset, sizes[r], strides[r]}:
-/// all 8-byte words, so `3 + 2r` int64s, identity layout.
-static void fillDescriptor(int64_t *desc, const void *data,
-                           ArrayRef<int64_t> shape) {
+act::runner::FirstError::FirstError(MLIRContext *context)
+    : handler(context, [this](Diagnostic &diag) {
+        if (diag.getSeverity() != DiagnosticSeverity::Error || !message.empty())
+          return success();
+        llvm::raw_string_ostream os(message);
+        auto loc = dyn_cast<FileLineColLoc>(diag.getLocation());
+        if (loc && !loc.getFilename().getValue().empty())
+          os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
+             << loc.getColumn() << ": ";
+        os << diag.str();
+        return success();
+      }) {}
+
+SmallVector<int64_t>
+act::runner::makeMemRefDescriptor(const void *data, ArrayRef<int64_t> shape) {
   int64_t rank = shape.size();
+  SmallVector<int64_t> desc(3 + 2 * rank);
   desc[0] = desc[1] = reinterpret_cast<intptr_t>(data);
   desc[2] = 0;
   int64_t stride = 1;
@@ -279,6 +275,7 @@ static void fillDescriptor(int64_t *desc, const void *data,
     desc[3 + rank + d] = stride;
     stride *= shape[d];
   }
+  return desc;
 }
 
 void CompiledFunction::call(ArrayRef<const HostTensor *> inputs,
@@ -303,8 +300,7 @@ void CompiledFunction::call(ArrayRef<const HostTensor *> inputs,
       packed.push_back(const_cast<void *>(input->getData()));
       continue;
     }
-    argDescs[i].resize(3 + 2 * input->getRank());
-    fillDescriptor(argDescs[i].data(), input->getData(), input->getShape());
+    argDescs[i] = makeMemRefDescriptor(input->getData(), input->getShape());
     argPtrs[i] = argDescs[i].data();
     packed.push_back(&argPtrs[i]);
   }

@@ -230,19 +230,15 @@ mlir::act::runner::sweep(MLIRContext &context, const SweepOpInfo &info,
   std::string text = "func.func @k(%x: " + type + ") -> " + type + " {\n" +
                      "  %y = " + info.text + " : " + type + "\n" +
                      "  return %y : " + type + "\n}\n";
-  std::string parseError;
   OwningOpRef<ModuleOp> module;
   {
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-      if (diag.getSeverity() == DiagnosticSeverity::Error && parseError.empty())
-        parseError = diag.str();
-      return success();
-    });
+    FirstError parseError(&context);
     module = parseSourceString<ModuleOp>(text, ParserConfig(&context));
+    if (!module)
+      return llvm::createStringError("cannot build the kernel of " +
+                                     std::string(info.name) + ": " +
+                                     parseError.str());
   }
-  if (!module)
-    return llvm::createStringError("cannot build the kernel of " +
-                                   std::string(info.name) + ": " + parseError);
   Operation *actOp = nullptr;
   module->walk([&](Operation *op) {
     if (op->getDialect() && op->getDialect()->getNamespace() == "act")

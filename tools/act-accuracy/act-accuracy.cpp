@@ -54,11 +54,8 @@ static cl::opt<std::string>
               cl::value_desc("a,b,c"), cl::cat(category));
 static cl::opt<act::MathMode>
     mathMode("math", cl::desc("Accuracy of exp, tanh, erf, ..."),
-             cl::values(clEnumValN(act::MathMode::precise, "precise",
-                                   "the documented ulp bounds"),
-                        clEnumValN(act::MathMode::fast, "fast",
-                                   "fewer operations, looser bounds")),
-             cl::init(act::MathMode::precise), cl::cat(category));
+             act::mathModeValues(), cl::init(act::MathMode::precise),
+             cl::cat(category));
 static cl::opt<std::string>
     targetCpu("target-cpu",
               cl::desc("'host' (default) or an LLVM x86-64 CPU name"),

@@ -117,22 +117,6 @@ static ActState &getState() {
   return state;
 }
 
-/// Memref descriptor {allocated, aligned, offset, sizes[r], strides[r]}.
-static std::vector<int64_t> descriptor(const float *data,
-                                       const std::vector<int64_t> &shape) {
-  int64_t rank = shape.size();
-  std::vector<int64_t> desc(3 + 2 * rank);
-  desc[0] = desc[1] = reinterpret_cast<intptr_t>(data);
-  desc[2] = 0;
-  int64_t stride = 1;
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    desc[3 + d] = shape[d];
-    desc[3 + rank + d] = stride;
-    stride *= shape[d];
-  }
-  return desc;
-}
-
 std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
                                           float *out, std::string *why,
                                           mlir::act::math::MathMode math) {
@@ -143,27 +127,21 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
   };
   ActState &state = getState();
   mlir::MLIRContext &context = *state.context;
-  std::string firstError;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    if (d.getSeverity() == mlir::DiagnosticSeverity::Error &&
-        firstError.empty())
-      firstError = d.str();
-    return mlir::success();
-  });
+  mlir::act::runner::FirstError firstError(&context);
 
   double start = now();
   std::string text = actModuleText(w);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, &context);
   if (!module)
-    return fail("cannot parse the kernel: " + firstError);
+    return fail("cannot parse the kernel: " + firstError.str());
 
   mlir::PassManager pm(&context);
   mlir::act::ActToLLVMPipelineOptions options;
   options.math = math;
   mlir::act::buildActToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
-    return fail("act-to-llvm failed: " + firstError);
+    return fail("act-to-llvm failed: " + firstError.str());
   double pipelineSeconds = now() - start;
   bool mallocs = false;
   module->walk([&](mlir::LLVM::CallOp call) {
@@ -196,9 +174,10 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
                                                             : "precise")
           .str();
   // The descriptors are made once; the engine lives as long as the kernel.
-  auto inDesc = std::make_shared<std::vector<int64_t>>(descriptor(in, w.shape));
-  auto outDesc =
-      std::make_shared<std::vector<int64_t>>(descriptor(out, w.shape));
+  auto inDesc = std::make_shared<llvm::SmallVector<int64_t>>(
+      mlir::act::runner::makeMemRefDescriptor(in, w.shape));
+  auto outDesc = std::make_shared<llvm::SmallVector<int64_t>>(
+      mlir::act::runner::makeMemRefDescriptor(out, w.shape));
   kernel.run = [engine, fn, inDesc, outDesc] {
     fn(inDesc->data(), outDesc->data());
   };

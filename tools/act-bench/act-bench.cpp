@@ -11,6 +11,8 @@
 #include "OneDnn.h"
 #include "Torch.h"
 
+#include "act/Pipelines/Pipelines.h"
+
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -51,14 +53,11 @@ static cl::opt<std::string>
                          "too (default: the project's .venv if present; "
                          "'none' to skip)"),
                 cl::value_desc("PYTHON"), cl::init("auto"));
-static cl::opt<mlir::act::math::MathMode> mathMode(
-    "math", cl::cat(benchCategory),
-    cl::desc("act's transcendentals (act-to-llvm's math option)"),
-    cl::values(clEnumValN(mlir::act::math::MathMode::precise, "precise",
-                          "the documented ulp bounds (default)"),
-               clEnumValN(mlir::act::math::MathMode::fast, "fast",
-                          "MLIR's polynomial approximations")),
-    cl::init(mlir::act::math::MathMode::precise));
+static cl::opt<mlir::act::math::MathMode>
+    mathMode("math", cl::cat(benchCategory),
+             cl::desc("act's transcendentals (act-to-llvm's math option)"),
+             mlir::act::mathModeValues(),
+             cl::init(mlir::act::math::MathMode::precise));
 static cl::opt<bool> list("list", cl::cat(benchCategory),
                           cl::desc("List the workloads and exit"));
 

@@ -97,11 +97,8 @@ static cl::opt<std::string>
               cl::init("host"), cl::cat(category));
 static cl::opt<act::MathMode>
     mathMode("math", cl::desc("Accuracy of exp, tanh, erf, ..."),
-             cl::values(clEnumValN(act::MathMode::precise, "precise",
-                                   "the documented ulp bounds"),
-                        clEnumValN(act::MathMode::fast, "fast",
-                                   "fewer operations, looser bounds")),
-             cl::init(act::MathMode::precise), cl::cat(category));
+             act::mathModeValues(), cl::init(act::MathMode::precise),
+             cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "act-run") << message << "\n";
@@ -161,24 +158,14 @@ int main(int argc, char **argv) {
     return fail("cannot open " + inputFile + ": " + file.getError().message());
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
-  std::string parseError;
   OwningOpRef<ModuleOp> module;
   {
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-      if (diag.getSeverity() == DiagnosticSeverity::Error &&
-          parseError.empty()) {
-        llvm::raw_string_ostream os(parseError);
-        if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-          os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
-             << loc.getColumn() << ": ";
-        os << diag.str();
-      }
-      return success();
-    });
+    FirstError parseError(&context);
     module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return fail(parseError.str().empty() ? "cannot parse " + inputFile
+                                           : parseError.str());
   }
-  if (!module)
-    return fail(parseError.empty() ? "cannot parse " + inputFile : parseError);
 
   // Find the function.
   SmallVector<func::FuncOp> funcs(module->getOps<func::FuncOp>());

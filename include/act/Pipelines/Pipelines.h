@@ -16,6 +16,14 @@ namespace act {
 
 using math::MathMode;
 
+/// The values of every `math` option (the pipeline's and the tools').
+inline llvm::cl::ValuesClass mathModeValues() {
+  return llvm::cl::values(
+      clEnumValN(MathMode::precise, "precise",
+                 "the documented ulp bounds (docs/Accuracy.md)"),
+      clEnumValN(MathMode::fast, "fast", "fewer operations, looser bounds"));
+}
+
 struct ActToLLVMPipelineOptions
     : public PassPipelineOptions<ActToLLVMPipelineOptions> {
   Option<std::string> targetCpu{
@@ -23,14 +31,9 @@ struct ActToLLVMPipelineOptions
       llvm::cl::desc("'host' (default) or an LLVM x86-64 CPU name such as "
                      "znver4, skylake-avx512, haswell"),
       llvm::cl::init("host")};
-  Option<MathMode> math{
-      *this, "math", llvm::cl::desc("Accuracy of exp, tanh, erf, ..."),
-      llvm::cl::init(MathMode::precise),
-      llvm::cl::values(
-          clEnumValN(MathMode::precise, "precise",
-                     "the documented ulp bounds (docs/Accuracy.md)"),
-          clEnumValN(MathMode::fast, "fast",
-                     "fewer operations, looser bounds"))};
+  Option<MathMode> math{*this, "math",
+                        llvm::cl::desc("Accuracy of exp, tanh, erf, ..."),
+                        llvm::cl::init(MathMode::precise), mathModeValues()};
   Option<int64_t> streamingStoreBytes{
       *this, "streaming-store-bytes",
       llvm::cl::desc("Outputs of at least this many bytes are written with "

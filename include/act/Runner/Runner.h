@@ -14,6 +14,7 @@
 #include "act/Pipelines/Pipelines.h"
 #include "act/Runner/HostTensor.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/Error.h"
 
@@ -54,6 +55,25 @@ struct CompileOptions {
   std::string targetCpu = "host";
   MathMode math = MathMode::precise;
 };
+
+/// Captures the first error reported on a context while it lives, as
+/// "file:line:col: message" when the error has a file location: the one line
+/// the tools print for a failed parse, pipeline or JIT.
+class FirstError {
+public:
+  explicit FirstError(MLIRContext *context);
+  const std::string &str() const { return message; }
+
+private:
+  std::string message;
+  ScopedDiagnosticHandler handler;
+};
+
+/// The memref descriptor of a dense row-major buffer, as the C interface
+/// takes it: {allocated, aligned, offset 0, sizes[r], strides[r]}, every
+/// field 8 bytes.
+SmallVector<int64_t> makeMemRefDescriptor(const void *data,
+                                          ArrayRef<int64_t> shape);
 
 /// A context for act's tools: act's and every upstream dialect, extension
 /// and LLVM IR translation, with all passes registered (once) so that the
