@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 #include <limits>
@@ -298,7 +299,7 @@ AccuracyBound act::runner::getDocumentedBound(func::FuncOp func,
                                               ElementKind kind) {
   AccuracyBound bound;
   bound.ulps = 0;
-  bool absolute = false, geluTail = false;
+  bool absolute = false, tinyOnlyAbsolute = false;
   // The ops the result depends on.
   SetVector<Operation *> slice;
   func.walk([&](func::ReturnOp ret) {
@@ -313,15 +314,13 @@ AccuracyBound act::runner::getDocumentedBound(func::FuncOp func,
       continue;
     StringRef name = op->getName().stripDialect();
     std::string sweepName = name.str();
-    if (auto gelu = dyn_cast<act::GeluOp>(op)) {
+    if (auto gelu = dyn_cast<act::GeluOp>(op))
       if (gelu.getApproximate() == act::GeluApproximation::tanh)
         sweepName = "gelu_tanh";
-      else
-        geluTail = true;
-    }
     double ulps;
     if (const SweepOpInfo *info = lookupSweepOp(sweepName)) {
       ulps = info->preciseBound;
+      tinyOnlyAbsolute |= info->tinyOnlyAbsolute;
     } else if (isa<act::SoftmaxOp, act::SoftminOp, act::LogSoftmaxOp>(op)) {
       // softmax: exp(x - max) inherits the rounding of x - max, about
       // |x - max| / 2 ulp, so 16 holds for |x - max| < 16 (smaller results
@@ -336,11 +335,10 @@ AccuracyBound act::runner::getDocumentedBound(func::FuncOp func,
       ulps = isLog ? 4 : 16;
       absolute |= isLog;
       auto type = dyn_cast<ShapedType>(op->getOperand(0).getType());
-      int64_t dim = isa<act::SoftmaxOp>(op)
-                        ? cast<act::SoftmaxOp>(op).getNormalizedDim()
-                    : isa<act::SoftminOp>(op)
-                        ? cast<act::SoftminOp>(op).getNormalizedDim()
-                        : cast<act::LogSoftmaxOp>(op).getNormalizedDim();
+      int64_t dim =
+          TypeSwitch<Operation *, int64_t>(op)
+              .Case<act::SoftmaxOp, act::SoftminOp, act::LogSoftmaxOp>(
+                  [](auto rowOp) { return rowOp.getNormalizedDim(); });
       if (type && type.hasStaticShape()) {
         int64_t n = type.getDimSize(dim);
         int64_t terms = dim == type.getRank() - 1 ? (n + 31) / 32 : n;
@@ -359,7 +357,7 @@ AccuracyBound act::runner::getDocumentedBound(func::FuncOp func,
   // f32): the contract's "within 2^-24 of 0" for f32.
   ElementKind compute = kind == ElementKind::f64 ? kind : ElementKind::f32;
   bound.floor = absolute ? 1.0 : ulpOf(compute, 1.0) / 2;
-  bound.tinyUnit = geluTail ? bound.floor : ulpOf(kind, bound.floor);
+  bound.tinyUnit = tinyOnlyAbsolute ? bound.floor : ulpOf(kind, bound.floor);
   return bound;
 }
 

@@ -55,7 +55,7 @@ ArrayRef<SweepOpInfo> mlir::act::runner::getSweepOps() {
       {"elu", "act.elu %x", 4, {-88.72, -17.33}},
       {"celu", "act.celu %x", 4, {-88.72, -17.33}},
       {"selu", "act.selu %x", 4, {-88.72, -17.33}},
-      {"gelu", "act.gelu %x", 4, {-13.0, -5.0, 5.0}},
+      {"gelu", "act.gelu %x", 4, {-13.0, -5.0, 5.0}, true},
       {"gelu_tanh", "act.gelu %x approximate = tanh", 4, {-13.0, -5.0, 5.0}},
       {"silu", "act.silu %x", 4, {-88.72, -103.28, 16.64}},
       {"swish", "act.swish %x", 4, {-88.72, -103.28, 16.64}},

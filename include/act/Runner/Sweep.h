@@ -38,6 +38,9 @@ struct SweepOpInfo {
   double preciseBound;
   /// Points where the op changes formula (their neighbourhoods are swept).
   std::vector<double> kinks;
+  /// Below 2^-24 (exempt by the contract) only absolute accuracy holds:
+  /// gelu's erf form, whose tail keeps its decay but not its digits.
+  bool tinyOnlyAbsolute = false;
 };
 
 /// All the elementwise f32 activations, in the order of the tables.
