@@ -101,7 +101,7 @@ act::bench::measureTorch(llvm::StringRef python,
     r.time.first = o->getNumber("first").value_or(NAN);
     r.time.repetitions = repetitions;
     r.note = o->getString("note").value_or("").str();
-    r.cpuPerWall = 1;
+    r.cpuPerWall = o->getNumber("cpu_per_wall").value_or(NAN);
     results.push_back(std::move(r));
   }
   return results;

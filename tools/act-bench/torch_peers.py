@@ -85,10 +85,12 @@ def main():
         for _ in range(warmup):
             call()
         times = []
+        cpu, wall = time.process_time(), time.perf_counter()
         for _ in range(reps):
             start = time.perf_counter()
             call()
             times.append(time.perf_counter() - start)
+        cpu_per_wall = (time.process_time() - cpu) / (time.perf_counter() - wall)
         times.sort()
         results.append({
             "workload": w["name"],
@@ -97,6 +99,7 @@ def main():
             "max": times[-1],
             "first": first,
             "repetitions": reps,
+            "cpu_per_wall": cpu_per_wall,
             "note": "torch %s aten::%s.out, %d thread, %s" % (
                 torch.__version__, name, torch.get_num_threads(),
                 torch.backends.cpu.get_cpu_capability()),
