@@ -22,6 +22,9 @@
 // RUN: act-opt %s --act-to-llvm | FileCheck %s --check-prefix=STREAM
 // RUN: act-run %s --function=relu_16mib --input=4194304xf32=random:16 --verify | FileCheck %s
 // RUN: act-run %s --function=softmax_16mib --input=1024x4096xf32=random:17 --verify | FileCheck %s --check-prefix=B16
+// RUN: act-opt %s --act-to-llvm="streaming-store-bytes=0" | FileCheck %s --check-prefix=NOSTREAM
+// NOSTREAM: llvm.func @relu_16mib
+// NOSTREAM-NOT: nontemporal
 // STREAM-LABEL: llvm.func @relu_16mib
 // STREAM: llvm.store {{.*}} {alignment = 32 : i64, nontemporal}
 // STREAM-LABEL: llvm.func @softmax_16mib
