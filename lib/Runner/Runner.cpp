@@ -110,14 +110,15 @@ createTargetMachine(StringRef cpu) {
       llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!jtmb)
     return jtmb.takeError();
-  if (cpu != "host") {
+  {
     std::string error;
     FailureOr<act::TargetInfo> target = act::resolveTarget(cpu, error);
     if (failed(target))
       return createStringError(error);
     FailureOr<act::TargetInfo> host = act::resolveTarget("host", error);
     // Running code for wider vectors than the host has dies with SIGILL.
-    if (succeeded(host) && target->vectorBits > host->vectorBits)
+    if (cpu != "host" && succeeded(host) &&
+        target->vectorBits > host->vectorBits)
       return createStringError(
           "--target-cpu=" + cpu.str() + " uses " +
           Twine(target->vectorBits).str() + "-bit vectors; this host has " +

@@ -56,6 +56,14 @@ FailureOr<act::TargetInfo> act::resolveTarget(StringRef cpu,
             "'skylake-avx512', 'haswell', 'x86-64-v3')";
     return failure();
   }
+  // LLVM 22's x86 backend aborts ("Do not know how to soft promote this
+  // operator's operand") on fcmp and fabs of bf16 vectors that are not a
+  // whole register when AVX512-BF16 makes bf16 vectors legal; the IR
+  // optimizer creates both from act's f32 math on bf16 tensors. Without the
+  // feature bf16 is promoted to f32 throughout, which is what act computes.
+  if (subtarget->checkFeatures("+avx512bf16"))
+    info.features += info.features.empty() ? "-avx512bf16" : ",-avx512bf16";
+  info.hasFMA = subtarget->checkFeatures("+fma");
   if (subtarget->checkFeatures("+avx512f"))
     info.vectorBits = 512;
   else if (subtarget->checkFeatures("+avx"))

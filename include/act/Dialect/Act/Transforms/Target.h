@@ -18,6 +18,8 @@ struct TargetInfo {
   /// LLVM feature string ("+avx2,+fma,..."); empty when implied by `cpu`.
   std::string features;
   unsigned vectorBits = 128;
+  /// Fused multiply-add (FMA3): without it a vector FMA is a libm call.
+  bool hasFMA = false;
 };
 
 /// Resolves "host" (this machine's CPU and features) or an LLVM x86 CPU name
