@@ -18,8 +18,10 @@
 // RUN: act-run %s --function=log_softmax_columns --input=2048x64xf32=random:19 --verify | FileCheck %s --check-prefix=LCOLS
 // COLS:  result #0: max abs {{.*}} - ok (bound 256 ulp above 5.96046e-08)
 // LCOLS: result #0: max abs {{.*}} - ok (bound 64 ulp above 1)
-// Outputs of 16 MiB take the streaming-store path (act-streaming-stores).
-// RUN: act-opt %s --act-to-llvm | FileCheck %s --check-prefix=STREAM
+// Outputs of 16 MiB take the streaming-store path (act-streaming-stores),
+// aligned to the register width (shown for AVX2 and AVX-512 targets).
+// RUN: act-opt %s --act-to-llvm="target-cpu=znver3" | FileCheck %s --check-prefix=STREAM
+// RUN: act-opt %s --act-to-llvm="target-cpu=znver4" | FileCheck %s --check-prefix=STREAM512
 // RUN: act-run %s --function=relu_16mib --input=4194304xf32=random:16 --verify | FileCheck %s
 // RUN: act-run %s --function=softmax_16mib --input=1024x4096xf32=random:17 --verify | FileCheck %s --check-prefix=B16
 // RUN: act-opt %s --act-to-llvm="streaming-store-bytes=0" | FileCheck %s --check-prefix=NOSTREAM
@@ -30,6 +32,8 @@
 // STREAM-LABEL: llvm.func @softmax_16mib
 // STREAM: llvm.intr.prefetch
 // STREAM: llvm.store {{.*}} {alignment = 32 : i64, nontemporal}
+// STREAM512-LABEL: llvm.func @relu_16mib
+// STREAM512: llvm.store {{.*}} {alignment = 64 : i64, nontemporal} : vector<16xf32>
 
 // The default bound is the largest documented bound of the function's ops
 // (docs/Accuracy.md), in ulps of max(|reference|, 2^-24); log_softmax's
