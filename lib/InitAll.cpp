@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Register everything act provides -----------*- C++ -*-===//
 
 #include "act/InitAll.h"
+#include "act/Codegen/CPU/Passes.h"
 #include "act/Conversion/Passes.h"
 #include "act/Dialect/Act/IR/ActDialect.h"
 #include "act/Dialect/Act/Transforms/Passes.h"
@@ -13,6 +14,7 @@ void mlir::act::registerAllDialects(DialectRegistry &registry) {
 }
 
 void mlir::act::registerAllPasses() {
+  registerActCodegenCPUPasses();
   registerActConversionPasses();
   registerActTransformsPasses();
   registerActPipelines();

@@ -14,7 +14,7 @@ log() { printf '== %s\n' "$*" >&2; }
 # --- System packages (Debian 12) ----------------------------------------------
 apt_packages=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22
-  cmake ninja-build ccache libgtest-dev libdnnl-dev python3-venv
+  cmake ninja-build ccache libgtest-dev libdnnl-dev libomp-22-dev python3-venv
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -16,23 +16,40 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
   FailureOr<TargetInfo> target = resolveTarget(options.targetCpu, error);
   // An unknown CPU is reported by act-set-target, which fails the pipeline.
   unsigned vectorBits = succeeded(target) ? target->vectorBits : 256;
+  bool hasFMA = succeeded(target) ? target->hasFMA : true;
 
   std::string streamingStores;
   if (options.streamingStoreBytes > 0)
     streamingStores =
         llvm::formatv("act-streaming-stores{{vector-bits={0} min-bytes={1}},",
                       vectorBits, options.streamingStoreBytes.getValue());
+  // Loops marked act.parallel become scf.parallel right after
+  // bufferization, before any pass could hoist their per-iteration buffers
+  // (a packed panel, a row of exp) out of them and share them; the buffer
+  // passes keep allocations inside scf.parallel. They become OpenMP loops
+  // at the end, once nothing needs to move code across them any more.
+  std::string parallelize, toOpenMP;
+  if (options.threads != 1) {
+    parallelize = "func.func(act-parallelize),";
+    // canonicalize inlines the memref.alloca_scope the conversion wraps
+    // each iteration in (no allocas are left inside by then), which
+    // convert-scf-to-cf could not lower into several blocks.
+    toOpenMP =
+        llvm::formatv("convert-scf-to-openmp{{num-threads={0}},canonicalize,",
+                      std::max<int64_t>(0, options.threads));
+  }
   std::string pipeline = llvm::formatv(
       "convert-act-to-linalg{{math={2}},"
-      "func.func(convert-elementwise-to-linalg,canonicalize,"
-      "linalg-fuse-elementwise-ops,"
+      "func.func(convert-elementwise-to-linalg,act-generalize-elementwise,"
+      "canonicalize,linalg-fuse-elementwise-ops,"
+      "act-lower-contractions{{vector-bits={0} fma={4}},canonicalize,cse,"
       "act-tile-and-vectorize{{vector-bits={0}},canonicalize,cse,"
       "loop-invariant-code-motion,"
       "act-expand-math{{math={2}},canonicalize,cse),"
       "eliminate-empty-tensors,one-shot-bufferize{{bufferize-function-"
       "boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
-      "canonicalize,cse,canonicalize,"
+      "canonicalize,cse,canonicalize,{5}"
       "func.func(buffer-hoisting,buffer-loop-hoisting,promote-buffers-to-stack)"
       ","
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
@@ -40,11 +57,13 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
       "lower-vector-multi-reduction{{lowering-strategy=inner-"
       "reduction},"
       "convert-vector-to-scf),"
-      "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-      "convert-vector-to-llvm,convert-math-to-llvm,convert-to-llvm,"
+      "{6}expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+      "convert-vector-to-llvm,convert-math-to-llvm,convert-openmp-to-llvm,"
+      "convert-to-llvm,"
       "reconcile-unrealized-casts,act-set-target{{cpu={1}}",
       vectorBits, options.targetCpu.getValue(),
-      options.math == MathMode::fast ? "fast" : "precise", streamingStores);
+      options.math == MathMode::fast ? "fast" : "precise", streamingStores,
+      hasFMA ? "true" : "false", parallelize, toOpenMP);
   if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
     llvm::report_fatal_error("act-to-llvm: malformed internal pipeline");
 }

@@ -3,11 +3,13 @@
 #include "act/Runner/Runner.h"
 #include "act/Dialect/Act/Transforms/Target.h"
 #include "act/InitAll.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -17,6 +19,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -130,6 +133,14 @@ createTargetMachine(StringRef cpu) {
   return jtmb->createTargetMachine();
 }
 
+bool act::runner::releaseLLVMThreadsOption() {
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto it = options.find("threads");
+  if (it != options.end())
+    it->second->removeArgument();
+  return true;
+}
+
 std::unique_ptr<MLIRContext> act::runner::createContext() {
   static bool registered = [] {
     mlir::registerAllPasses();
@@ -143,6 +154,7 @@ std::unique_ptr<MLIRContext> act::runner::createContext() {
   act::registerAllDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   auto context = std::make_unique<MLIRContext>(registry);
   context->loadAllAvailableDialects();
   return context;
@@ -166,6 +178,23 @@ act::runner::jitLoweredModule(ModuleOp lowered, StringRef targetCpu,
   SmallVector<StringRef> libs;
   if (llvm::sys::fs::exists(ACT_RUNNER_C_RUNNER_UTILS))
     libs.push_back(ACT_RUNNER_C_RUNNER_UTILS);
+  // Multi-threaded kernels call the OpenMP runtime (libomp, LLVM's).
+  bool usesOpenMP = lowered
+                        .walk([](Operation *op) {
+                          return isa<omp::OpenMPDialect>(op->getDialect())
+                                     ? WalkResult::interrupt()
+                                     : WalkResult::advance();
+                        })
+                        .wasInterrupted();
+  if (usesOpenMP) {
+    if (!llvm::sys::fs::exists(ACT_RUNNER_OPENMP))
+      return createStringError(
+          "the kernels are multi-threaded but the OpenMP runtime " +
+          Twine(ACT_RUNNER_OPENMP) +
+          " is missing (tools/setup.sh installs libomp-22-dev; or compile "
+          "with threads=1)");
+    libs.push_back(ACT_RUNNER_OPENMP);
+  }
   engineOptions.sharedLibPaths = libs;
   FirstError firstError(lowered.getContext());
   auto engine = ExecutionEngine::create(lowered, engineOptions, std::move(*tm));
@@ -224,6 +253,7 @@ CompiledFunction::compile(ModuleOp module, StringRef name,
     act::ActToLLVMPipelineOptions pipelineOptions;
     pipelineOptions.targetCpu = options.targetCpu;
     pipelineOptions.math = options.math;
+    pipelineOptions.threads = options.threads;
     act::buildActToLLVMPipeline(pm, pipelineOptions);
     if (failed(pm.run(*clone)))
       return createStringError("cannot compile @" + name.str() + ": " +

@@ -95,6 +95,12 @@ static cl::opt<std::string>
               cl::desc("'host' (default) or an LLVM x86-64 CPU name; code for "
                        "a CPU with wider vectors than this one cannot run"),
               cl::init("host"), cl::cat(category));
+[[maybe_unused]] static const bool threadsReleased = releaseLLVMThreadsOption();
+static cl::opt<int64_t>
+    threads("threads",
+            cl::desc("Threads the kernels run on (act-to-llvm's threads): 0 "
+                     "(default) all cores, 1 single-threaded, N"),
+            cl::init(0), cl::cat(category));
 static cl::opt<act::MathMode>
     mathMode("math", cl::desc("Accuracy of exp, tanh, erf, ..."),
              act::mathModeValues(), cl::init(act::MathMode::precise),
@@ -233,6 +239,7 @@ int main(int argc, char **argv) {
   CompileOptions options;
   options.targetCpu = targetCpu;
   options.math = mathMode;
+  options.threads = threads;
   auto compiled = CompiledFunction::compile(*module, name, options);
   if (!compiled)
     return fail(compiled.takeError());

@@ -39,6 +39,12 @@ struct ActToLLVMPipelineOptions
       llvm::cl::desc("Outputs of at least this many bytes are written with "
                      "non-temporal stores (0: never)"),
       llvm::cl::init(16 << 20)};
+  Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads the kernels run on through OpenMP: 0 (default) "
+                     "all cores (or OMP_NUM_THREADS), 1 single-threaded code "
+                     "with no runtime calls, N exactly N"),
+      llvm::cl::init(0)};
 };
 
 /// act ops (and linalg on tensors) to the LLVM dialect: expansion into

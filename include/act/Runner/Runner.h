@@ -54,7 +54,14 @@ getSignature(func::FuncOp func);
 struct CompileOptions {
   std::string targetCpu = "host";
   MathMode math = MathMode::precise;
+  /// act-to-llvm's `threads`: 0 all cores, 1 single-threaded, N.
+  int64_t threads = 0;
 };
+
+/// libLLVM registers an undocumented global `-threads` option of its own;
+/// a tool that offers act-to-llvm's `--threads` calls this from a static
+/// initializer placed before its option, which then takes the name.
+bool releaseLLVMThreadsOption();
 
 /// Captures the first error reported on a context while it lives, as
 /// "file:line:col: message" when the error has a file location: the one line

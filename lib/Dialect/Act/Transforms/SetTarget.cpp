@@ -4,6 +4,7 @@
 #include "act/Dialect/Act/Transforms/Target.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::act {
@@ -32,7 +33,10 @@ struct ActSetTargetPass final
     // is an op the pipeline could not lower, which mlir-translate or the JIT
     // would only reject later and less clearly.
     WalkResult unlowered = module.walk([](Operation *op) {
-      if (isa<ModuleOp>(op) || isa<LLVM::LLVMDialect>(op->getDialect()))
+      // OpenMP's ops (multi-threaded kernels) translate to LLVM IR as they
+      // are: runtime calls and outlined functions.
+      if (isa<ModuleOp>(op) ||
+          isa<LLVM::LLVMDialect, omp::OpenMPDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError("could not be lowered to the LLVM dialect");
       return WalkResult::interrupt();

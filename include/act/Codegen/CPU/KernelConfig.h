@@ -1,0 +1,42 @@
+//===- KernelConfig.h - Tile sizes of act's CPU kernels ---------*- C++ -*-===//
+//
+// One place decides how each kernel is blocked; the passes that emit the
+// kernels only read the configuration (IREE's LLVMCPU KernelDispatch plays
+// the same role).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_CODEGEN_CPU_KERNELCONFIG_H
+#define ACT_CODEGEN_CPU_KERNELCONFIG_H
+
+#include <cstdint>
+
+namespace mlir {
+namespace act {
+
+/// How a contraction C[M, N] = A[M, K] * B[K, N] is blocked.
+struct ContractionConfig {
+  /// Rows of C per micro-kernel (broadcasts of A per k).
+  int64_t mr = 1;
+  /// Columns of C per micro-kernel, a multiple of `lanes`.
+  int64_t nr = 1;
+  /// Elements per vector register of the compute type.
+  int64_t lanes = 1;
+  /// Whether each K x NR panel of B is copied into a contiguous buffer
+  /// before the row blocks use it (always when B is not contiguous along N).
+  bool packB = false;
+};
+
+/// The configuration for a contraction of the given sizes (`m` < 0:
+/// dynamic), computed in elements of `computeBits` bits, on a target with
+/// `vectorBits`-bit registers. `bContiguousAlongN`: B's innermost dimension
+/// is N.
+ContractionConfig selectContractionConfig(unsigned vectorBits,
+                                          unsigned computeBits, int64_t m,
+                                          int64_t n, int64_t k,
+                                          bool bContiguousAlongN);
+
+} // namespace act
+} // namespace mlir
+
+#endif // ACT_CODEGEN_CPU_KERNELCONFIG_H

@@ -1,0 +1,40 @@
+//===- KernelConfig.cpp - Tile sizes of act's CPU kernels -----------------===//
+
+#include "act/Codegen/CPU/KernelConfig.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+act::ContractionConfig act::selectContractionConfig(unsigned vectorBits,
+                                                    unsigned computeBits,
+                                                    int64_t m, int64_t n,
+                                                    int64_t k,
+                                                    bool bContiguousAlongN) {
+  (void)k;
+  ContractionConfig config;
+  config.lanes = std::max<int64_t>(1, vectorBits / computeBits);
+  // Registers for accumulators: of 16 (AVX2), two hold a row of B and one a
+  // broadcast of A; AVX-512 has 32 and folds the broadcast into the FMA.
+  int64_t accumulators = vectorBits >= 512 ? 24 : 12;
+  // The tile of the BLIS/oneDNN kernels: two registers of B per row.
+  int64_t mr = accumulators / 2;
+  int64_t vectorsPerRow = 2;
+  if (m >= 0 && m < mr) {
+    // Few rows (M = 1 is a matrix-vector product): wider rows keep as many
+    // FMAs independent.
+    mr = m == 0 ? 1 : m;
+    vectorsPerRow =
+        std::min<int64_t>(8, std::max<int64_t>(2, accumulators / mr));
+  }
+  // No wider than N needs.
+  int64_t nVectors = (n + config.lanes - 1) / config.lanes;
+  vectorsPerRow = std::max<int64_t>(1, std::min(vectorsPerRow, nVectors));
+  config.mr = mr;
+  config.nr = vectorsPerRow * config.lanes;
+  // A panel is reused by every row block: copying it pays once there are
+  // several, and turns B's rows (N apart, often a multiple of the cache's
+  // set stride) into one contiguous, conflict-free stream.
+  config.packB = !bContiguousAlongN || m < 0 || m >= 4 * config.mr;
+  return config;
+}

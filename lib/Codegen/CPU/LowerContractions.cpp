@@ -1,0 +1,674 @@
+//===- LowerContractions.cpp - Matmul kernels with fused epilogues --------===//
+//
+// A contraction and the elementwise op consuming it become one loop nest:
+//
+//   for p in N panels (act.parallel):        B panel p packed: K x NR
+//     for i in row blocks of MR:              (then the remaining rows)
+//       acc[MR] = vectors of NR               (the fill value, or C)
+//       for k: acc[r] += broadcast(A[i+r, k]) * Bpanel[k, :]
+//       for r: out[i+r, j:j+NR] = epilogue(acc[r], bias[j:j+NR], ...)
+//
+// on tensors, with vector.transfer_read/write, so that bufferization and
+// the rest of act-to-llvm lower it like any other vector code.
+//
+//===----------------------------------------------------------------------===//
+
+#include "act/Codegen/CPU/KernelConfig.h"
+#include "act/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::act {
+#define GEN_PASS_DEF_ACTLOWERCONTRACTIONSPASS
+#include "act/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::act
+
+using namespace mlir;
+
+/// Constant weights larger than this (in elements) are packed at run time:
+/// a compile-time copy would double a huge constant.
+static constexpr int64_t kMaxConstantPackElements = int64_t(1) << 26;
+
+namespace {
+
+/// One input of the contraction as the kernel reads it: `source` indexed
+/// by, for each of its dimensions, the contraction loop that indexes it.
+struct Access {
+  Value source;
+  SmallVector<unsigned> loops;
+
+  /// `source` with `perm` applied: the operand was
+  /// `linalg.transpose ins(source) permutation = perm`.
+  void lookThroughTranspose(ArrayRef<int64_t> perm) {
+    SmallVector<unsigned> inner(loops.size());
+    for (auto [i, p] : llvm::enumerate(perm))
+      inner[p] = loops[i];
+    loops = inner;
+  }
+
+  /// The dimension of `source` that `loop` indexes, if any.
+  std::optional<unsigned> dimOf(unsigned loop) const {
+    for (auto [dim, l] : llvm::enumerate(loops))
+      if (l == loop)
+        return dim;
+    return std::nullopt;
+  }
+};
+
+/// Everything the emitter needs to know about one contraction.
+struct Contraction {
+  linalg::LinalgOp op;
+  SmallVector<unsigned> batch;
+  unsigned m, n, k;
+  Access a, b;
+  /// The accumulators start at this scalar (the value of a fill), or, when
+  /// null, at the elements of `init`.
+  Value fillValue;
+  Value init;
+  /// Where the contraction's own result is written when it has no fused
+  /// consumer: the fill's destination, or `init`.
+  Value dest;
+  Type computeType;
+  /// The elementwise consumer applied in registers, or null.
+  linalg::GenericOp epilogue;
+};
+
+} // namespace
+
+/// The loop each result of `map` reads, if `map` is a projected permutation.
+static std::optional<SmallVector<unsigned>> loopsOf(AffineMap map) {
+  if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+    return std::nullopt;
+  SmallVector<unsigned> loops;
+  for (AffineExpr e : map.getResults())
+    loops.push_back(cast<AffineDimExpr>(e).getPosition());
+  return loops;
+}
+
+/// Whether `generic` is elementwise code this pass can apply to a row of
+/// accumulators: all-parallel, identity outputs, operands read along the
+/// output's last dimension or broadcast across it, and a body of ops that
+/// apply lane by lane.
+static bool isFusableEpilogue(linalg::GenericOp generic, Value contraction) {
+  if (!generic.hasPureTensorSemantics() ||
+      generic.getNumLoops() != generic.getNumParallelLoops() ||
+      generic.getNumLoops() < 2)
+    return false;
+  unsigned last = generic.getNumLoops() - 1;
+  for (OpOperand &operand : generic->getOpOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(&operand);
+    bool isInit = generic.isDpsInit(&operand);
+    if (isInit || operand.get() == contraction) {
+      if (!map.isIdentity())
+        return false;
+      continue;
+    }
+    std::optional<SmallVector<unsigned>> loops = loopsOf(map);
+    if (!loops)
+      return false;
+    // The last loop, if read, must be the operand's innermost dimension.
+    for (auto [i, loop] : llvm::enumerate(*loops))
+      if (loop == last && i + 1 != loops->size())
+        return false;
+  }
+  for (Operation &op : generic.getBody()->without_terminator()) {
+    if (op.getNumRegions() || op.getNumResults() != 1)
+      return false;
+    if (!isa<arith::ConstantOp>(op) &&
+        !OpTrait::hasElementwiseMappableTraits(&op))
+      return false;
+    Type type = op.getResult(0).getType();
+    if (!type.isIntOrIndexOrFloat())
+      return false;
+  }
+  return true;
+}
+
+/// Recognizes a contraction the kernels support: one M, N and K loop, batch
+/// loops outside, C indexed (batch..., m, n), f32 or f64 accumulation.
+static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1)
+    return std::nullopt;
+  Contraction c;
+  c.op = op;
+  c.batch.assign(dims->batch.begin(), dims->batch.end());
+  c.m = dims->m.front();
+  c.n = dims->n.front();
+  c.k = dims->k.front();
+
+  OpOperand *init = op.getDpsInitOperand(0);
+  std::optional<SmallVector<unsigned>> cLoops =
+      loopsOf(op.getMatchingIndexingMap(init));
+  SmallVector<unsigned> expected(c.batch);
+  expected.append({c.m, c.n});
+  if (!cLoops || *cLoops != expected)
+    return std::nullopt;
+
+  for (auto [which, access] :
+       {std::make_pair(0, &c.a), std::make_pair(1, &c.b)}) {
+    OpOperand *operand = op.getDpsInputOperand(which);
+    std::optional<SmallVector<unsigned>> loops =
+        loopsOf(op.getMatchingIndexingMap(operand));
+    if (!loops)
+      return std::nullopt;
+    access->source = operand->get();
+    access->loops = *loops;
+    if (auto transpose = access->source.getDefiningOp<linalg::TransposeOp>()) {
+      if (transpose.hasPureTensorSemantics()) {
+        access->source = transpose.getInput();
+        access->lookThroughTranspose(transpose.getPermutation());
+      }
+    }
+  }
+
+  auto elementOf = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+  Type ta = elementOf(c.a.source), tb = elementOf(c.b.source),
+       tc = elementOf(init->get());
+  for (Type t : {ta, tb, tc})
+    if (!isa<FloatType>(t) || t.getIntOrFloatBitWidth() > 64)
+      return std::nullopt;
+  OpBuilder b(op);
+  c.computeType =
+      (ta.isF64() && tb.isF64()) ? Type(b.getF64Type()) : Type(b.getF32Type());
+  // K and N are compiled in: the micro-kernel's loop and the panels.
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ShapedType::isDynamic(ranges[c.k]) || ShapedType::isDynamic(ranges[c.n]))
+    return std::nullopt;
+
+  c.init = init->get();
+  c.dest = c.init;
+  if (auto fill = c.init.getDefiningOp<linalg::FillOp>()) {
+    if (fill.hasPureTensorSemantics()) {
+      c.fillValue = fill.getInputs().front();
+      c.dest = fill.getOutputs().front();
+    }
+  }
+
+  // The consumer, when it is the only user.
+  Value result = op->getResult(0);
+  if (!result.use_empty()) {
+    auto generic = dyn_cast<linalg::GenericOp>(*result.user_begin());
+    bool onlyUser =
+        generic && llvm::all_of(result.getUsers(), [&](Operation *u) {
+          return u == generic.getOperation();
+        });
+    if (onlyUser && isFusableEpilogue(generic, result))
+      c.epilogue = generic;
+  }
+  return c;
+}
+
+namespace {
+
+/// Emits the loop nest of one contraction.
+class ContractionEmitter {
+public:
+  ContractionEmitter(ImplicitLocOpBuilder &b, Contraction &c,
+                     const act::ContractionConfig &config, bool fma)
+      : b(b), c(c), config(config), fma(fma),
+        ranges(c.op.getStaticLoopRanges()) {}
+
+  /// Emits the kernel; returns the values replacing the epilogue's results
+  /// (or the contraction's).
+  FailureOr<SmallVector<Value>> emit();
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  /// `for iv = lb to ub step step` carrying `iter`, whose body `body` emits
+  /// at `b`'s insertion point and returns the values to yield.
+  scf::ForOp forLoop(Value lb, Value ub, Value step, ValueRange iter,
+                     function_ref<SmallVector<Value>(Value, ValueRange)> body);
+  VectorType rowType(Type element) {
+    return VectorType::get({config.nr}, element);
+  }
+
+  /// Sizes of the loops that are not static (M, batch) from the operands.
+  Value loopSize(unsigned loop);
+  /// `access.source[...]` indices for the given loop values.
+  SmallVector<Value> indicesFor(const Access &access,
+                                const DenseMap<unsigned, Value> &loops);
+  /// Reads NR elements along N (masked past N unless `full`), widened to
+  /// the compute type.
+  Value readRow(Value source, ArrayRef<Value> indices, bool full, Type type);
+  void packConstantB();
+  Value packPanel(Value j, int64_t width);
+  SmallVector<Value> panel(Value p, int64_t width, ValueRange dests);
+  SmallVector<Value> rows(Value first, Value last, int64_t height, Value p,
+                          Value j, int64_t width, Value bPanel,
+                          ValueRange dests);
+  SmallVector<Value> microKernel(Value i, int64_t height, Value p, Value j,
+                                 int64_t width, Value bPanel, ValueRange dests);
+  SmallVector<Value> applyEpilogue(Value row, Value acc, Value j, bool full);
+
+  ImplicitLocOpBuilder &b;
+  Contraction &c;
+  act::ContractionConfig config;
+  bool fma;
+  SmallVector<int64_t> ranges;
+  /// The batch loops' current values.
+  DenseMap<unsigned, Value> batchIvs;
+  /// B packed at compile time: [panels, K, NR].
+  Value packedConstant;
+};
+
+} // namespace
+
+scf::ForOp ContractionEmitter::forLoop(
+    Value lb, Value ub, Value step, ValueRange iter,
+    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto loop = scf::ForOp::create(b, lb, ub, step, iter);
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = loop.getBody();
+  if (!block->empty() && block->back().hasTrait<OpTrait::IsTerminator>())
+    block->back().erase();
+  b.setInsertionPointToEnd(block);
+  SmallVector<Value> next =
+      body(loop.getInductionVar(), loop.getRegionIterArgs());
+  scf::YieldOp::create(b, next);
+  return loop;
+}
+
+Value ContractionEmitter::loopSize(unsigned loop) {
+  if (!ShapedType::isDynamic(ranges[loop]))
+    return index(ranges[loop]);
+  for (const Access *access : {&c.a, &c.b})
+    if (std::optional<unsigned> dim = access->dimOf(loop))
+      return tensor::DimOp::create(b, access->source, *dim);
+  // C is indexed (batch..., m, n).
+  unsigned position = loop == c.m ? c.batch.size()
+                                  : llvm::find(c.batch, loop) - c.batch.begin();
+  return tensor::DimOp::create(b, c.init, position);
+}
+
+SmallVector<Value>
+ContractionEmitter::indicesFor(const Access &access,
+                               const DenseMap<unsigned, Value> &loops) {
+  SmallVector<Value> indices;
+  for (unsigned loop : access.loops)
+    indices.push_back(loops.lookup(loop));
+  return indices;
+}
+
+Value ContractionEmitter::readRow(Value source, ArrayRef<Value> indices,
+                                  bool full, Type type) {
+  Type element = getElementTypeOrSelf(source.getType());
+  Value pad = arith::ConstantOp::create(b, b.getZeroAttr(element));
+  auto rank = cast<ShapedType>(source.getType()).getRank();
+  AffineMap minor = AffineMap::getMinorIdentityMap(rank, 1, b.getContext());
+  Value row = vector::TransferReadOp::create(
+      b, rowType(element), source, indices, pad, minor, ArrayRef<bool>{full});
+  if (element != type)
+    row = arith::ExtFOp::create(b, rowType(type), row);
+  return row;
+}
+
+/// Copies B into [panels, K, NR] at compile time (zeros past N).
+void ContractionEmitter::packConstantB() {
+  if (!c.batch.empty() || c.b.source.getType() == nullptr)
+    return;
+  auto constant = c.b.source.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return;
+  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  int64_t n = ranges[c.n], k = ranges[c.k];
+  int64_t panels = (n + config.nr - 1) / config.nr;
+  if (!dense || panels * k * config.nr > kMaxConstantPackElements)
+    return;
+  auto type = cast<RankedTensorType>(dense.getType());
+  unsigned kDim = *c.b.dimOf(c.k), nDim = *c.b.dimOf(c.n);
+  int64_t kStride = type.getRank() == 2 && kDim == 0 ? type.getDimSize(1) : 1;
+  int64_t nStride = type.getRank() == 2 && nDim == 0 ? type.getDimSize(1) : 1;
+  SmallVector<double> values;
+  values.reserve(dense.getNumElements());
+  for (APFloat v : dense.getValues<APFloat>())
+    values.push_back(v.convertToDouble() /* exact for f16, bf16, f32 */);
+  auto packedType =
+      RankedTensorType::get({panels, k, config.nr}, c.computeType);
+  DenseElementsAttr packed;
+  auto fillPacked = [&](auto zero) {
+    using T = decltype(zero);
+    std::vector<T> out(panels * k * config.nr, zero);
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t kk = 0; kk < k; ++kk)
+        for (int64_t col = 0; col < config.nr; ++col) {
+          int64_t nn = p * config.nr + col;
+          if (nn < n)
+            out[(p * k + kk) * config.nr + col] =
+                static_cast<T>(values[kk * kStride + nn * nStride]);
+        }
+    packed = DenseElementsAttr::get(packedType, ArrayRef<T>(out));
+  };
+  if (c.computeType.isF64())
+    fillPacked(0.0);
+  else
+    fillPacked(0.0f);
+  packedConstant = arith::ConstantOp::create(b, packed);
+}
+
+/// Packs columns [j, j + width) of B into a [K, NR] tensor, zeros past N.
+Value ContractionEmitter::packPanel(Value j, int64_t width) {
+  Type element = c.computeType;
+  // An allocation, not a tensor.empty: loop-invariant code motion would
+  // hoist the latter out of the panel loop, and threads would share it.
+  Value buffer = bufferization::AllocTensorOp::create(
+      b, RankedTensorType::get({ranges[c.k], config.nr}, element),
+      ValueRange{});
+  bool contiguous = c.b.loops.back() == c.n;
+  Value zero = index(0);
+  scf::ForOp loop = forLoop(
+      zero, index(ranges[c.k]), index(1), ValueRange{buffer},
+      [&](Value k, ValueRange iter) -> SmallVector<Value> {
+        DenseMap<unsigned, Value> ivs(batchIvs);
+        ivs[c.k] = k;
+        Value row;
+        if (contiguous) {
+          ivs[c.n] = j;
+          row = readRow(c.b.source, indicesFor(c.b, ivs), width == config.nr,
+                        element);
+        } else {
+          // Strided along N (a transposed B): one element at a time.
+          row = arith::ConstantOp::create(
+              b,
+              DenseElementsAttr::get(rowType(element), b.getZeroAttr(element)));
+          for (int64_t col = 0; col < width; ++col) {
+            ivs[c.n] = arith::AddIOp::create(b, j, index(col));
+            Value v =
+                tensor::ExtractOp::create(b, c.b.source, indicesFor(c.b, ivs));
+            if (v.getType() != element)
+              v = arith::ExtFOp::create(b, element, v);
+            row = vector::InsertOp::create(b, v, row, col);
+          }
+        }
+        return {vector::TransferWriteOp::create(
+                    b, row, iter[0], ValueRange{k, zero}, ArrayRef<bool>{true})
+                    .getResult()};
+      });
+  return loop.getResult(0);
+}
+
+SmallVector<Value> ContractionEmitter::applyEpilogue(Value row, Value acc,
+                                                     Value j, bool full) {
+  Type accElement = getElementTypeOrSelf(c.init.getType());
+  Value contractionValue = acc;
+  if (accElement != c.computeType)
+    contractionValue = arith::TruncFOp::create(b, rowType(accElement), acc);
+  DenseMap<unsigned, Value> ivs(batchIvs);
+  ivs[c.m] = row;
+  ivs[c.n] = j;
+  if (!c.epilogue)
+    return {contractionValue};
+
+  linalg::GenericOp generic = c.epilogue;
+  Value contraction = c.op->getResult(0);
+  unsigned last = generic.getNumLoops() - 1;
+  // Loop l of the epilogue is dimension l of C: batch..., m, n.
+  SmallVector<Value> loopValues;
+  for (unsigned loop : c.batch)
+    loopValues.push_back(ivs.lookup(loop));
+  loopValues.append({row, j});
+
+  IRMapping mapping;
+  Block *body = generic.getBody();
+  for (OpOperand &operand : generic->getOpOperands()) {
+    BlockArgument arg = body->getArgument(operand.getOperandNumber());
+    if (arg.use_empty())
+      continue;
+    Value value = operand.get();
+    if (value == contraction) {
+      mapping.map(arg, contractionValue);
+      continue;
+    }
+    AffineMap map = generic.getMatchingIndexingMap(&operand);
+    SmallVector<Value> indices;
+    bool alongN = false;
+    for (AffineExpr e : map.getResults()) {
+      unsigned loop = cast<AffineDimExpr>(e).getPosition();
+      indices.push_back(loopValues[loop]);
+      alongN |= loop == last;
+    }
+    Type element = getElementTypeOrSelf(value.getType());
+    if (alongN) {
+      mapping.map(arg, readRow(value, indices, full, element));
+    } else {
+      Value scalar = tensor::ExtractOp::create(b, value, indices);
+      mapping.map(arg,
+                  vector::BroadcastOp::create(b, rowType(element), scalar));
+    }
+  }
+  // Values from outside the body and scalar constants are broadcast.
+  auto vectorOf = [&](Value v) -> Value {
+    if (Value mapped = mapping.lookupOrNull(v))
+      return mapped;
+    Value splat = vector::BroadcastOp::create(b, rowType(v.getType()), v);
+    mapping.map(v, splat);
+    return splat;
+  };
+  for (Operation &op : body->without_terminator()) {
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      auto splat = DenseElementsAttr::get(rowType(constant.getType()),
+                                          constant.getValue());
+      mapping.map(constant.getResult(),
+                  arith::ConstantOp::create(b, splat).getResult());
+      continue;
+    }
+    SmallVector<Value> operands =
+        llvm::map_to_vector(op.getOperands(), vectorOf);
+    OperationState state(op.getLoc(), op.getName(), operands,
+                         TypeRange{rowType(op.getResult(0).getType())},
+                         op.getAttrs());
+    mapping.map(op.getResult(0), b.create(state)->getResult(0));
+  }
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  return llvm::map_to_vector(yield.getOperands(), vectorOf);
+}
+
+SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
+                                                   Value p, Value j,
+                                                   int64_t width, Value bPanel,
+                                                   ValueRange dests) {
+  bool full = width == config.nr;
+  VectorType accType = rowType(c.computeType);
+  SmallVector<Value> inits;
+  for (int64_t r = 0; r < height; ++r) {
+    if (c.fillValue) {
+      Value v = c.fillValue;
+      if (v.getType() != c.computeType)
+        v = arith::ExtFOp::create(b, c.computeType, v);
+      inits.push_back(vector::BroadcastOp::create(b, accType, v));
+      continue;
+    }
+    SmallVector<Value> indices;
+    for (unsigned loop : c.batch)
+      indices.push_back(batchIvs.lookup(loop));
+    indices.append({arith::AddIOp::create(b, i, index(r)), j});
+    inits.push_back(readRow(c.init, indices, full, c.computeType));
+  }
+
+  Value zero = arith::ConstantOp::create(b, b.getZeroAttr(c.computeType));
+  scf::ForOp kLoop = forLoop(
+      index(0), index(ranges[c.k]), index(1), inits,
+      [&](Value k, ValueRange accs) -> SmallVector<Value> {
+        DenseMap<unsigned, Value> ivs(batchIvs);
+        ivs[c.k] = k;
+        Value bRow;
+        if (packedConstant) {
+          bRow = vector::TransferReadOp::create(b, accType, packedConstant,
+                                                ValueRange{p, k, index(0)},
+                                                zero, ArrayRef<bool>{true});
+        } else if (bPanel) {
+          bRow = vector::TransferReadOp::create(b, accType, bPanel,
+                                                ValueRange{k, index(0)}, zero,
+                                                ArrayRef<bool>{true});
+        } else {
+          ivs[c.n] = j;
+          bRow = readRow(c.b.source, indicesFor(c.b, ivs), full, c.computeType);
+        }
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < height; ++r) {
+          ivs[c.m] = arith::AddIOp::create(b, i, index(r));
+          Value a =
+              tensor::ExtractOp::create(b, c.a.source, indicesFor(c.a, ivs));
+          if (a.getType() != c.computeType)
+            a = arith::ExtFOp::create(b, c.computeType, a);
+          Value splat = vector::BroadcastOp::create(b, accType, a);
+          if (fma)
+            next.push_back(vector::FMAOp::create(b, splat, bRow, accs[r]));
+          else
+            next.push_back(arith::AddFOp::create(
+                b, arith::MulFOp::create(b, splat, bRow), accs[r]));
+        }
+        return next;
+      });
+
+  SmallVector<Value> results(dests);
+  for (int64_t r = 0; r < height; ++r) {
+    Value row = arith::AddIOp::create(b, i, index(r));
+    SmallVector<Value> values = applyEpilogue(row, kLoop.getResult(r), j, full);
+    SmallVector<Value> indices;
+    for (unsigned loop : c.batch)
+      indices.push_back(batchIvs.lookup(loop));
+    indices.append({row, j});
+    for (auto [o, value] : llvm::enumerate(values)) {
+      Type element = getElementTypeOrSelf(results[o].getType());
+      if (getElementTypeOrSelf(value.getType()) != element)
+        value = arith::TruncFOp::create(b, rowType(element), value);
+      auto rank = cast<ShapedType>(results[o].getType()).getRank();
+      results[o] = vector::TransferWriteOp::create(
+                       b, value, results[o], indices,
+                       AffineMap::getMinorIdentityMap(rank, 1, b.getContext()),
+                       ArrayRef<bool>{full})
+                       .getResult();
+    }
+  }
+  return results;
+}
+
+/// Rows [first, last) in blocks of `height` rows.
+SmallVector<Value> ContractionEmitter::rows(Value first, Value last,
+                                            int64_t height, Value p, Value j,
+                                            int64_t width, Value bPanel,
+                                            ValueRange dests) {
+  return forLoop(first, last, index(height), dests,
+                 [&](Value i, ValueRange iter) {
+                   return microKernel(i, height, p, j, width, bPanel, iter);
+                 })
+      ->getResults();
+}
+
+/// One panel of NR columns (`width` of them real) for every row.
+SmallVector<Value> ContractionEmitter::panel(Value p, int64_t width,
+                                             ValueRange dests) {
+  Value j = arith::MulIOp::create(b, p, index(config.nr));
+  Value bPanel;
+  if (!packedConstant && config.packB)
+    bPanel = packPanel(j, width);
+  int64_t mr = config.mr;
+  Value m = loopSize(c.m);
+  SmallVector<Value> results(dests);
+  if (!ShapedType::isDynamic(ranges[c.m])) {
+    int64_t full = ranges[c.m] / mr * mr, rest = ranges[c.m] - full;
+    if (full)
+      results = rows(index(0), index(full), mr, p, j, width, bPanel, results);
+    if (rest)
+      results = microKernel(index(full), rest, p, j, width, bPanel, results);
+    return results;
+  }
+  Value full = arith::MulIOp::create(b, arith::DivUIOp::create(b, m, index(mr)),
+                                     index(mr));
+  results = rows(index(0), full, mr, p, j, width, bPanel, results);
+  return rows(full, m, 1, p, j, width, bPanel, results);
+}
+
+FailureOr<SmallVector<Value>> ContractionEmitter::emit() {
+  packConstantB();
+  // The tensors written: the epilogue's outputs, with the contraction's own
+  // result (an epilogue may update it in place) replaced by its destination.
+  SmallVector<Value> dests;
+  if (c.epilogue) {
+    for (Value init : c.epilogue.getDpsInits())
+      dests.push_back(init == c.op->getResult(0) ? c.dest : init);
+  } else {
+    dests.push_back(c.dest);
+  }
+
+  int64_t n = ranges[c.n];
+  int64_t fullPanels = n / config.nr, tail = n - fullPanels * config.nr;
+  std::function<SmallVector<Value>(unsigned, ValueRange)> batchLoops =
+      [&](unsigned depth, ValueRange iter) -> SmallVector<Value> {
+    if (depth < c.batch.size()) {
+      unsigned loop = c.batch[depth];
+      return forLoop(index(0), loopSize(loop), index(1), iter,
+                     [&](Value iv, ValueRange inner) {
+                       batchIvs[loop] = iv;
+                       return batchLoops(depth + 1, inner);
+                     })
+          ->getResults();
+    }
+    SmallVector<Value> results(iter);
+    if (fullPanels) {
+      scf::ForOp panels = forLoop(index(0), index(fullPanels), index(1),
+                                  results, [&](Value p, ValueRange inner) {
+                                    return panel(p, config.nr, inner);
+                                  });
+      panels->setAttr(act::kParallelLoopAttr, b.getUnitAttr());
+      results = panels.getResults();
+    }
+    if (tail)
+      results = panel(index(fullPanels), tail, results);
+    return results;
+  };
+  return batchLoops(0, dests);
+}
+
+namespace {
+
+struct ActLowerContractionsPass final
+    : act::impl::ActLowerContractionsPassBase<ActLowerContractionsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::vector<Contraction> contractions;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (std::optional<Contraction> c = matchContraction(op))
+        contractions.push_back(*c);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Contraction &c : contractions) {
+      Operation *root = c.epilogue ? c.epilogue.getOperation() : c.op;
+      rewriter.setInsertionPoint(root);
+      ImplicitLocOpBuilder b(root->getLoc(), rewriter);
+      SmallVector<int64_t> ranges = c.op.getStaticLoopRanges();
+      bool bContiguous = c.b.loops.back() == c.n;
+      act::ContractionConfig config = act::selectContractionConfig(
+          vectorBits, c.computeType.getIntOrFloatBitWidth(), ranges[c.m],
+          ranges[c.n], ranges[c.k], bContiguous);
+      ContractionEmitter emitter(b, c, config, fma);
+      FailureOr<SmallVector<Value>> results = emitter.emit();
+      if (failed(results)) {
+        c.op.emitOpError("act-lower-contractions could not lower it");
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(root, *results);
+      if (c.epilogue)
+        rewriter.eraseOp(c.op);
+    }
+  }
+};
+
+} // namespace

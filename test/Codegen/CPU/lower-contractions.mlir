@@ -1,0 +1,122 @@
+// RUN: act-opt %s --split-input-file --act-generalize-elementwise --linalg-fuse-elementwise-ops --act-lower-contractions="vector-bits=256" --canonicalize --cse | FileCheck %s --check-prefixes=CHECK,AVX2
+// RUN: act-opt %s --split-input-file --act-generalize-elementwise --linalg-fuse-elementwise-ops --act-lower-contractions="vector-bits=512" --canonicalize --cse | FileCheck %s --check-prefixes=CHECK,AVX512
+
+// A dense layer: matmul, bias (linalg.broadcast + addf) and relu become one
+// loop nest: N panels (parallel) > row blocks > k, with the bias add and the
+// max applied to the accumulators before their single store.
+// CHECK-LABEL: func.func @dense_bias_relu
+// CHECK-NOT:     linalg.
+// CHECK:         scf.for %[[P:.*]] = %c0 to %[[PANELS:.*]] step %c1 iter_args(%[[OUT:.*]] = %{{.*}})
+// CHECK:           %[[J:.*]] = arith.muli %[[P]]
+// CHECK:           %[[PACKED:.*]] = bufferization.alloc_tensor() : tensor<64x[[NR:16|32]]xf32>
+// CHECK:           scf.for {{.*}} iter_args(%{{.*}} = %[[PACKED]])
+// CHECK:             vector.transfer_read %arg1[%{{.*}}, %[[J]]], %{{.*}} {in_bounds = [true]} : tensor<64x256xf32>, vector<[[NR]]xf32>
+// CHECK:           scf.for %[[I:.*]] = %c0 to %{{.*}} step %[[MR:c6|c12]]
+// AVX2:              scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX512:            scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
+// CHECK:               vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<64x[[NR]]xf32>, vector<[[NR]]xf32>
+// CHECK:               tensor.extract %arg0[%[[I]], %{{.*}}] : tensor<60x64xf32>
+// CHECK:               vector.broadcast
+// CHECK:               vector.fma
+// CHECK:             %[[BIAS:.*]] = vector.transfer_read %arg2[%[[J]]]
+// CHECK:             %[[Z:.*]] = arith.addf %{{.*}}, %[[BIAS]] : vector<[[NR]]xf32>
+// CHECK:             %[[Y:.*]] = arith.maximumf %[[Z]], %{{.*}} : vector<[[NR]]xf32>
+// CHECK:             vector.transfer_write %[[Y]], %{{.*}}[%[[I]], %[[J]]] {in_bounds = [true]}
+// CHECK-NOT:     linalg.
+// CHECK:         } {act.parallel}
+func.func @dense_bias_relu(%x: tensor<60x64xf32>, %w: tensor<64x256xf32>, %b: tensor<256xf32>) -> tensor<60x256xf32> {
+  %e = tensor.empty() : tensor<60x256xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<60x256xf32>) -> tensor<60x256xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<60x64xf32>, tensor<64x256xf32>) outs(%f : tensor<60x256xf32>) -> tensor<60x256xf32>
+  %bb = linalg.broadcast ins(%b : tensor<256xf32>) outs(%e : tensor<60x256xf32>) dimensions = [0]
+  %a = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m, %bb : tensor<60x256xf32>, tensor<60x256xf32>) outs(%e : tensor<60x256xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    %r = arith.maximumf %s, %z : f32
+    linalg.yield %r : f32
+  }  -> tensor<60x256xf32>
+  return %a : tensor<60x256xf32>
+}
+
+// -----
+
+// The matmul's result is also returned: the epilogue is not fused (its input
+// must be in memory), the matmul alone is lowered and stores its
+// accumulators, and the generic stays for act-tile-and-vectorize.
+// CHECK-LABEL: func.func @refuse_second_user
+// CHECK:         %[[MM:.*]] = scf.for
+// CHECK:           vector.fma
+// CHECK-NOT:       math.tanh
+// CHECK:         } {act.parallel}
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[MM]] : tensor<12x64xf32>)
+// CHECK:           math.tanh
+// CHECK:         return %[[MM]], %[[T]]
+func.func @refuse_second_user(%x: tensor<12x8xf32>, %w: tensor<8x64xf32>) -> (tensor<12x64xf32>, tensor<12x64xf32>) {
+  %e = tensor.empty() : tensor<12x64xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<12x64xf32>) -> tensor<12x64xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<12x8xf32>, tensor<8x64xf32>) outs(%f : tensor<12x64xf32>) -> tensor<12x64xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<12x64xf32>) outs(%e : tensor<12x64xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %r = math.tanh %p : f32
+    linalg.yield %r : f32
+  }  -> tensor<12x64xf32>
+  return %m, %t : tensor<12x64xf32>, tensor<12x64xf32>
+}
+
+// -----
+
+// nn.Linear as torch-mlir emits it: a transposed weight. B is read in place
+// through the transpose (no transposed copy), one element at a time into the
+// packed panel. N = 20 leaves a partial panel at column 16: its stores may
+// run out of bounds (no in_bounds attribute: masked); M = 7 leaves row 6 past
+// the last full block of 6 rows (AVX2).
+// CHECK-LABEL: func.func @linear_transposed_weight
+// CHECK-NOT:     linalg.transpose
+// CHECK:         bufferization.alloc_tensor()
+// CHECK:           tensor.extract %arg1[%{{.*}}, %{{.*}}] : tensor<20x9xf32>
+// CHECK:           vector.insert
+// AVX2:          vector.transfer_write %{{.*}}[%c5, %c16] : vector<16xf32>, tensor<7x20xf32>
+// AVX2:          vector.transfer_write %{{.*}}[%c6, %c16] : vector<16xf32>, tensor<7x20xf32>
+func.func @linear_transposed_weight(%x: tensor<7x9xf32>, %w: tensor<20x9xf32>) -> tensor<7x20xf32> {
+  %e = tensor.empty() : tensor<9x20xf32>
+  %wt = linalg.transpose ins(%w : tensor<20x9xf32>) outs(%e : tensor<9x20xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<7x20xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%o : tensor<7x20xf32>) -> tensor<7x20xf32>
+  %m = linalg.matmul ins(%x, %wt : tensor<7x9xf32>, tensor<9x20xf32>) outs(%f : tensor<7x20xf32>) -> tensor<7x20xf32>
+  return %m : tensor<7x20xf32>
+}
+
+// -----
+
+// A constant weight is packed at compile time into [panels, K, NR] (zeros
+// past N), so the kernel reads the panel straight from the constant.
+// CHECK-LABEL: func.func @constant_weight
+// AVX2:          arith.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [4.000000e+00, 5.000000e+00, 6.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]]> : tensor<1x2x8xf32>
+// CHECK-NOT:     bufferization.alloc_tensor
+func.func @constant_weight(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %o = tensor.empty() : tensor<4x3xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%o : tensor<4x3xf32>) -> tensor<4x3xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<4x2xf32>, tensor<2x3xf32>) outs(%f : tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %m : tensor<4x3xf32>
+}
+
+// -----
+
+// batch_matmul: a loop over the batch around the panels. A dynamic M: full
+// row blocks up to M / MR * MR, then the rest one row at a time.
+// CHECK-LABEL: func.func @batch_dynamic_m
+// CHECK:         %[[B:.*]] = scf.for %[[BATCH:.*]] = %c0 to %c3
+// CHECK:           %[[M:.*]] = tensor.dim %arg0, %c1
+// CHECK:           arith.divui %[[M]]
+// CHECK:           scf.for {{.*}} step %[[MR:c6|c12]]
+// CHECK:             tensor.extract %arg0[%[[BATCH]], %{{.*}}, %{{.*}}] : tensor<3x?x5xf32>
+// CHECK:           scf.for {{.*}} to %[[M]] step %c1
+func.func @batch_dynamic_m(%x: tensor<3x?x5xf32>, %w: tensor<3x5x16xf32>, %init: tensor<3x?x16xf32>) -> tensor<3x?x16xf32> {
+  %m = linalg.batch_matmul ins(%x, %w : tensor<3x?x5xf32>, tensor<3x5x16xf32>) outs(%init : tensor<3x?x16xf32>) -> tensor<3x?x16xf32>
+  return %m : tensor<3x?x16xf32>
+}
