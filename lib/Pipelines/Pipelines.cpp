@@ -30,12 +30,14 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
   // at the end, once nothing needs to move code across them any more.
   std::string parallelize, toOpenMP;
   if (options.threads != 1) {
-    parallelize = "func.func(act-parallelize),";
+    parallelize = llvm::formatv("act-parallelize{{threads={0}},",
+                                std::max<int64_t>(0, options.threads));
     // canonicalize inlines the memref.alloca_scope the conversion wraps
-    // each iteration in (no allocas are left inside by then), which
-    // convert-scf-to-cf could not lower into several blocks.
+    // each iteration in (act-thread-local-allocas has moved its allocas to
+    // the threads), which convert-scf-to-cf could not lower into blocks.
     toOpenMP =
-        llvm::formatv("convert-scf-to-openmp{{num-threads={0}},canonicalize,",
+        llvm::formatv("convert-scf-to-openmp{{num-threads={0}},"
+                      "func.func(act-thread-local-allocas),canonicalize,",
                       std::max<int64_t>(0, options.threads));
   }
   std::string pipeline = llvm::formatv(

@@ -1,9 +1,14 @@
-//===- Parallelize.cpp - Marked loops to scf.parallel ---------------------===//
+//===- Parallelize.cpp - One chunk of each marked loop per thread ---------===//
 
 #include "act/Codegen/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/IR/PatternMatch.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/SymbolTable.h"
 
 namespace mlir::act {
 #define GEN_PASS_DEF_ACTPARALLELIZEPASS
@@ -12,35 +17,126 @@ namespace mlir::act {
 
 using namespace mlir;
 
+static constexpr StringLiteral kMaxThreadsFn = "omp_get_max_threads";
+
 namespace {
 
 struct ActParallelizePass final
     : act::impl::ActParallelizePassBase<ActParallelizePass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    ModuleOp module = getOperation();
     SmallVector<scf::ForOp> loops;
-    getOperation().walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+    module.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
       if (!loop->hasAttr(act::kParallelLoopAttr))
         return WalkResult::advance();
       // A loop still carrying values has iterations that depend on each
       // other (bufferization could not make them write in place).
       if (loop.getNumResults() == 0)
         loops.push_back(loop);
-      // Nested marked loops stay sequential within a thread.
+      // Nested marked loops stay sequential within a chunk.
       return WalkResult::skip();
     });
-    IRRewriter rewriter(&getContext());
-    for (scf::ForOp loop : loops) {
-      rewriter.setInsertionPoint(loop);
-      auto parallel = scf::ParallelOp::create(
-          rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
-          ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()},
-          ValueRange{}, nullptr);
-      Block *body = parallel.getBody();
-      // The new body ends in scf.reduce; the old one in scf.yield.
-      rewriter.eraseOp(loop.getBody()->getTerminator());
-      rewriter.inlineBlockBefore(loop.getBody(), body->getTerminator(),
-                                 parallel.getInductionVars());
-      rewriter.eraseOp(loop);
+    for (scf::ForOp loop : loops)
+      split(loop);
+    // The marker has done its job.
+    module.walk(
+        [](scf::ForOp loop) { loop->removeAttr(act::kParallelLoopAttr); });
+  }
+
+  /// The number of chunks, as an index.
+  Value chunks(ImplicitLocOpBuilder &b) {
+    if (threads > 0)
+      return arith::ConstantIndexOp::create(b, threads);
+    ModuleOp module = getOperation();
+    auto fnType = b.getFunctionType({}, {b.getI32Type()});
+    if (!module.lookupSymbol<func::FuncOp>(kMaxThreadsFn)) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(module.getBody());
+      func::FuncOp::create(b, kMaxThreadsFn, fnType).setPrivate();
+    }
+    Value count =
+        func::CallOp::create(b, kMaxThreadsFn, b.getI32Type(), ValueRange{})
+            .getResult(0);
+    count = arith::IndexCastOp::create(b, b.getIndexType(), count);
+    return arith::MaxSIOp::create(b, count,
+                                  arith::ConstantIndexOp::create(b, 1));
+  }
+
+  /// for i = lb to ub step s  =>  parallel t < T: for i = lb + t*c*s to
+  /// min(ub, lb + (t+1)*c*s) step s, with c = ceil(ceil((ub-lb)/s) / T).
+  void split(scf::ForOp loop) {
+    ImplicitLocOpBuilder b(loop.getLoc(), loop);
+    Value lb = loop.getLowerBound(), ub = loop.getUpperBound(),
+          step = loop.getStep();
+    Value zero = arith::ConstantIndexOp::create(b, 0);
+    Value one = arith::ConstantIndexOp::create(b, 1);
+    Value count = chunks(b);
+    Value span =
+        arith::MaxSIOp::create(b, arith::SubIOp::create(b, ub, lb), zero);
+    Value trips = arith::CeilDivUIOp::create(b, span, step);
+    Value perChunk = arith::MulIOp::create(
+        b, arith::CeilDivUIOp::create(b, trips, count), step);
+    auto parallel =
+        scf::ParallelOp::create(b, ValueRange{zero}, ValueRange{count},
+                                ValueRange{one}, ValueRange{}, nullptr);
+    b.setInsertionPointToStart(parallel.getBody());
+    Value first = arith::AddIOp::create(
+        b, lb,
+        arith::MulIOp::create(b, parallel.getInductionVars()[0], perChunk));
+    Value last = arith::MinSIOp::create(
+        b, ub, arith::AddIOp::create(b, first, perChunk));
+    loop->moveBefore(parallel.getBody()->getTerminator());
+    loop.setLowerBound(first);
+    loop.setUpperBound(last);
+    privatizeScratch(loop, b);
+  }
+
+  /// Whether `user` only reads `buffer`.
+  static bool onlyReads(Operation *user, Value buffer) {
+    if (isa<vector::TransferReadOp, vector::LoadOp, memref::LoadOp>(user))
+      return true;
+    if (auto copy = dyn_cast<memref::CopyOp>(user))
+      return copy.getTarget() != buffer;
+    return false;
+  }
+
+  /// Gives each chunk its own copy of the scratch buffers its loop writes:
+  /// allocations from outside the loop that nothing but a dealloc uses
+  /// outside it (a buffer hoisted out of the loop, of no use after it).
+  /// Buffers the loop only reads stay shared; outputs (used after the loop)
+  /// are written in disjoint parts, as the marker promises.
+  static void privatizeScratch(scf::ForOp loop, ImplicitLocOpBuilder &b) {
+    SetVector<Operation *> allocs;
+    loop.walk([&](Operation *op) {
+      for (Value operand : op->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (def && isa<memref::AllocOp, memref::AllocaOp>(def) &&
+            !loop->isAncestor(def))
+          allocs.insert(def);
+      }
+    });
+    for (Operation *alloc : allocs) {
+      Value buffer = alloc->getResult(0);
+      bool written = false, usedOutside = false;
+      for (Operation *user : buffer.getUsers()) {
+        if (loop->isAncestor(user))
+          written |= !onlyReads(user, buffer);
+        else if (!isa<memref::DeallocOp>(user))
+          usedOutside = true;
+      }
+      if (!written || usedOutside)
+        continue;
+      b.setInsertionPoint(loop);
+      Operation *copy = b.clone(*alloc);
+      buffer.replaceUsesWithIf(copy->getResult(0), [&](OpOperand &use) {
+        return loop->isAncestor(use.getOwner());
+      });
+      if (isa<memref::AllocOp>(alloc)) {
+        b.setInsertionPointAfter(loop);
+        memref::DeallocOp::create(b, copy->getResult(0));
+      }
     }
   }
 };

@@ -68,19 +68,53 @@ def ActLowerContractionsPass
   ];
 }
 
-def ActParallelizePass : Pass<"act-parallelize", "func::FuncOp"> {
-  let summary = "Turn the loops marked act.parallel into scf.parallel";
+def ActParallelizePass : Pass<"act-parallelize", "ModuleOp"> {
+  let summary = "Split the loops marked act.parallel into one chunk per thread";
   let description = [{
     On bufferized code: every outermost `scf.for` carrying the `act.parallel`
     marker (set by the passes that emit kernels, on loops whose iterations
     write disjoint parts of their outputs: the N panels of a matmul, the rows
     of a row kernel, the tiles of an elementwise loop) and no loop-carried
-    values becomes an `scf.parallel`, which `convert-scf-to-openmp` then
-    distributes over threads in contiguous chunks (a static schedule). Each
-    iteration keeps its own temporary buffers (a packed panel, a row of
-    `exp`), so this runs before any pass that hoists buffers out of loops.
+    values is split into `threads` contiguous chunks of whole iterations: an
+    `scf.parallel` over the chunks, each running the original loop over its
+    range. `convert-scf-to-openmp` then gives each thread one chunk. The
+    loop itself stays an `scf.for`, so what works on it (streaming stores,
+    row prefetch, hoisting a per-iteration buffer out of it, which then
+    becomes per thread) works as with one thread.
+
+    A scratch buffer allocated outside the loop (hoisted there, and of no
+    use after it) that the loop writes gets one copy per chunk; buffers the
+    loop only reads stay shared.
+
+    `threads=0` takes the count at run time from `omp_get_max_threads()`
+    (all cores, or `OMP_NUM_THREADS`).
   }];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Chunks per loop (0: omp_get_max_threads() at run time)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def ActThreadLocalAllocasPass
+    : Pass<"act-thread-local-allocas", "func::FuncOp"> {
+  let summary = "Per-thread stack buffers for OpenMP worksharing loops";
+  let description = [{
+    After `convert-scf-to-openmp`: moves the statically sized
+    `memref.alloca`s of a worksharing loop's body (a chunk's row buffers,
+    promoted to the stack) from the `memref.alloca_scope` the conversion
+    wraps each iteration in to the start of the enclosing `omp.parallel`
+    region, which every thread runs once: each thread keeps its own
+    buffers, reused by the chunks it runs one after another. The scope, then
+    free of allocas, is inlined by `canonicalize`, so that the loop body can
+    be lowered to blocks.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 #endif // ACT_CODEGEN_CPU_PASSES

@@ -1,9 +1,11 @@
 //===- TileAndVectorize.cpp - Tile, fuse and vectorize for the CPU --------===//
 
+#include "act/Codegen/CPU/Markers.h"
 #include "act/Dialect/Act/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -64,6 +66,10 @@ static LogicalResult tileRowsAndFuse(RewriterBase &rewriter,
           rewriter, cast<TilingInterface>(root.getOperation()), options);
   if (failed(result))
     return root.emitOpError("could not be tiled by rows");
+  // Rows are independent: each iteration writes its own rows of the result.
+  if (!result->loops.empty())
+    result->loops.front()->setAttr(act::kParallelLoopAttr,
+                                   rewriter.getUnitAttr());
   for (auto [original, replacement] : result->replacements)
     rewriter.replaceAllUsesWith(original, replacement);
   return success();
@@ -117,6 +123,11 @@ static LogicalResult tileInnermost(RewriterBase &rewriter, linalg::LinalgOp op,
         rewriter, cast<TilingInterface>(op.getOperation()), options);
     if (failed(result))
       return op.emitOpError("could not be tiled along its innermost loop");
+    // An op without reductions writes each tile once: its outermost loop
+    // may run on several threads (inside a row loop it stays sequential).
+    if (!result->loops.empty() && op.getNumParallelLoops() == op.getNumLoops())
+      result->loops.front()->setAttr(act::kParallelLoopAttr,
+                                     rewriter.getUnitAttr());
     rewriter.replaceOp(op, result->replacements);
     if (!result->loops.empty())
       innerLoop = dyn_cast<scf::ForOp>(result->loops.back().getOperation());
@@ -237,6 +248,48 @@ struct ActTileAndVectorizePass final
     addCanonicalization(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+    privatizeScratchTensors(func);
+  }
+
+  /// A tensor.empty used inside a loop that may run on several threads is
+  /// an iteration's scratch (a row of exp), whether it was created there or
+  /// CSE merged it with an equal one outside. Each such loop gets its own
+  /// allocation instead: unlike a tensor.empty, loop-invariant code motion
+  /// does not hoist it, so bufferization gives every thread its own buffer.
+  /// (Done last: as tensor.empty, the scratch lets CSE merge the copies of a
+  /// producer that fusion made for several consumers.)
+  static void privatizeScratchTensors(func::FuncOp func) {
+    // The outermost marked loop around `op`, if any.
+    auto markedLoop = [&](Operation *op) -> Operation * {
+      Operation *loop = nullptr;
+      for (op = op->getParentOp(); op != func; op = op->getParentOp())
+        if (op->hasAttr(act::kParallelLoopAttr))
+          loop = op;
+      return loop;
+    };
+    SmallVector<tensor::EmptyOp> empties;
+    func.walk([&](tensor::EmptyOp empty) { empties.push_back(empty); });
+    IRRewriter rewriter(func.getContext());
+    for (tensor::EmptyOp empty : empties) {
+      if (markedLoop(empty)) {
+        rewriter.setInsertionPoint(empty);
+        rewriter.replaceOpWithNewOp<bufferization::AllocTensorOp>(
+            empty, empty.getType(), empty.getDynamicSizes());
+        continue;
+      }
+      llvm::MapVector<Operation *, SmallVector<OpOperand *>> usesByLoop;
+      for (OpOperand &use : empty->getUses())
+        if (Operation *loop = markedLoop(use.getOwner()))
+          usesByLoop[loop].push_back(&use);
+      for (auto &[loop, uses] : usesByLoop) {
+        // Its sizes are defined outside the loop, so they dominate it.
+        rewriter.setInsertionPointToStart(&loop->getRegion(0).front());
+        Value scratch = bufferization::AllocTensorOp::create(
+            rewriter, empty.getLoc(), empty.getType(), empty.getDynamicSizes());
+        for (OpOperand *use : uses)
+          use->set(scratch);
+      }
+    }
   }
 
   /// Elementwise ops and plain transfers split cleanly; reductions,
