@@ -643,13 +643,21 @@ struct ActLowerContractionsPass final
   using Base::Base;
 
   void runOnOperation() override {
-    std::vector<Contraction> contractions;
+    SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (std::optional<Contraction> c = matchContraction(op))
-        contractions.push_back(*c);
+      if (matchContraction(op))
+        candidates.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (Contraction &c : contractions) {
+    for (linalg::LinalgOp op : candidates) {
+      // Matched again now: lowering an earlier contraction replaced values
+      // this one reads (a previous layer's output). An epilogue reading two
+      // contractions (SwiGLU's silu(a) * g) is fused into the first; by the
+      // time the second is matched, its user is that kernel.
+      std::optional<Contraction> match = matchContraction(op);
+      if (!match)
+        continue;
+      Contraction &c = *match;
       Operation *root = c.epilogue ? c.epilogue.getOperation() : c.op;
       rewriter.setInsertionPoint(root);
       ImplicitLocOpBuilder b(root->getLoc(), rewriter);
