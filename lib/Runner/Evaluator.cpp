@@ -1067,3 +1067,66 @@ llvm::Expected<std::vector<RefTensor>> act::runner::detail::evalLinalgOp(
   }
   return results;
 }
+
+//===----------------------------------------------------------------------===//
+// FLOPs.
+//===----------------------------------------------------------------------===//
+
+/// Whether output `j` of `op` accumulates products: a contraction.
+static bool accumulatesProducts(linalg::LinalgOp op, unsigned j) {
+  Block &body = *op.getBlock();
+  unsigned arg = op.getNumDpsInputs() + j;
+  if (arg >= body.getNumArguments())
+    return false;
+  SmallVector<BlockArgument> outputArgs(
+      body.getArguments().drop_front(op.getNumDpsInputs()));
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  Value term;
+  bool negate;
+  if (!getAccumulation(yield.getOperand(j), body.getArgument(arg), outputArgs,
+                       &term, &negate))
+    return false;
+  return isa_and_nonnull<arith::MulFOp>(term.getDefiningOp());
+}
+
+std::optional<int64_t>
+act::runner::countContractionFlops(func::FuncOp func,
+                                   ArrayRef<SmallVector<int64_t>> argShapes) {
+  int64_t flops = 0;
+  bool known = true;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op.getNumReductionLoops() == 0)
+      return;
+    int64_t products = 0;
+    for (unsigned j = 0; j < op.getNumDpsInits(); ++j)
+      products += accumulatesProducts(op, j);
+    if (!products)
+      return;
+    // The static ranges, or the ranges from the arguments' actual shapes.
+    SmallVector<int64_t> flatDims;
+    for (Value v : op->getOperands()) {
+      SmallVector<int64_t> shape;
+      if (auto shaped = dyn_cast<ShapedType>(v.getType()))
+        shape.assign(shaped.getShape().begin(), shaped.getShape().end());
+      auto arg = dyn_cast<BlockArgument>(v);
+      if (arg && arg.getOwner()->isEntryBlock() &&
+          arg.getOwner()->getParentOp() == func &&
+          arg.getArgNumber() < argShapes.size())
+        shape = argShapes[arg.getArgNumber()];
+      flatDims.append(shape);
+    }
+    AffineMap shapesToLoops = op.getShapesToLoopsMap();
+    if (!shapesToLoops || shapesToLoops.getNumDims() != flatDims.size() ||
+        llvm::is_contained(flatDims, ShapedType::kDynamic)) {
+      known = false;
+      return;
+    }
+    int64_t points = 1;
+    for (int64_t range : shapesToLoops.compose(flatDims))
+      points *= range;
+    flops += 2 * points * products;
+  });
+  if (!known)
+    return std::nullopt;
+  return flops;
+}

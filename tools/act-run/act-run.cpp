@@ -331,6 +331,19 @@ int main(int argc, char **argv) {
     for (const HostTensor &t : results)
       bytes += t.getSizeInBytes();
     double gbps = minT > 0 ? bytes / minT / 1e9 : 0;
+    // The contractions' FLOPs, from the inputs' shapes.
+    SmallVector<SmallVector<int64_t>> argShapes;
+    for (const HostTensor &t : args)
+      argShapes.emplace_back(t.getShape());
+    std::optional<int64_t> flops = countContractionFlops(func, argShapes);
+    double gflops = flops && minT > 0 ? *flops / minT / 1e9 : 0;
+    std::string flopsJson = "null", gflopsJson = "null";
+    if (flops) {
+      flopsJson = std::to_string(*flops);
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.3f", gflops);
+      gflopsJson = buf;
+    }
     double pipeline = (*compiled)->getPipelineSeconds();
     double jit = (*compiled)->getJitSeconds();
     if (benchFormat == BenchFormat::json) {
@@ -338,10 +351,12 @@ int main(int argc, char **argv) {
           "{\"function\": \"%s\", \"target\": \"%s\", \"repetitions\": %u, "
           "\"compile_pipeline_ms\": %.3f, \"compile_jit_ms\": %.3f, "
           "\"first_call_us\": %.3f, \"min_us\": %.3f, \"median_us\": %.3f, "
-          "\"max_us\": %.3f, \"bytes\": %lld, \"gb_per_s\": %.3f}\n",
+          "\"max_us\": %.3f, \"bytes\": %lld, \"gb_per_s\": %.3f, "
+          "\"flops\": %s, \"gflop_per_s\": %s}\n",
           name.str().c_str(), targetCpu.c_str(), repetitions.getValue(),
           pipeline * 1e3, jit * 1e3, firstCall * 1e6, minT * 1e6, median * 1e6,
-          maxT * 1e6, static_cast<long long>(bytes), gbps);
+          maxT * 1e6, static_cast<long long>(bytes), gbps, flopsJson.c_str(),
+          gflopsJson.c_str());
     } else {
       llvm::outs() << "@" << name << " on "
                    << (*compiled)->getTargetDescription().split(' ').first
@@ -354,6 +369,13 @@ int main(int argc, char **argv) {
                    << formatSeconds(maxT) << "\n"
                    << "bandwidth: " << llvm::format("%.2f", gbps) << " GB/s ("
                    << bytes << " bytes in + out at the min)\n";
+      if (!flops)
+        llvm::outs() << "compute: unknown (a contraction's loop ranges are "
+                        "dynamic)\n";
+      else if (*flops > 0)
+        llvm::outs() << "compute: " << llvm::format("%.2f", gflops)
+                     << " GFLOP/s (" << *flops
+                     << " FLOPs of contractions at the min)\n";
     }
   }
   return exitCode;

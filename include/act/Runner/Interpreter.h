@@ -75,6 +75,15 @@ llvm::Expected<std::vector<RefTensor>>
 interpret(func::FuncOp func, ArrayRef<RefTensor> args,
           const InterpretOptions &options = {});
 
+/// The floating-point operations of `func`'s contractions: 2 per
+/// multiply-add of every linalg op that reduces a product (matmul,
+/// batch_matmul, convolutions, such generics), over its loop ranges (static,
+/// or from `argShapes` for the function's arguments); std::nullopt if a range
+/// is unknown.
+std::optional<int64_t>
+countContractionFlops(func::FuncOp func,
+                      ArrayRef<SmallVector<int64_t>> argShapes);
+
 /// The ulp of `value` (a value of `kind`) at its binade, at least that of the
 /// smallest subnormal.
 double getUlp(ElementKind kind, double value);
