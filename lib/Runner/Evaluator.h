@@ -24,11 +24,10 @@ namespace detail {
 // The error model (docs/Accuracy.md, "Contractions and fused chains").
 //===----------------------------------------------------------------------===//
 
-/// The factor on the largest derivative sampled at x - e, x and x + e that
-/// makes it a bound of |f'| over [x - e, x + e]: the sampled points miss an
-/// extremum of f' inside the interval by at most f''' e^2 / 2, a small
-/// fraction of f' for the errors here (relative 1e-7 to 1e-3), so 25% is a
-/// wide margin.
+/// The factor on the largest |f'| sampled at x - e, x and x + e that makes it
+/// a bound of |f'| over [x - e, x + e]: it covers an extremum of f' inside
+/// the interval, a small effect for the relative errors the bounds have
+/// (1e-7 to 1e-3).
 constexpr double kLocalSafety = 1.25;
 
 /// The unit roundoff of `kind`: half its ulp of 1 (2^-24 for f32).
