@@ -66,6 +66,13 @@
 // SPECIAL-NEXT: result #0: max abs 0, {{.*}} - ok (propagated bound
 // SPECIAL-NEXT: result #1: max abs {{.*}} - ok (propagated bound
 //
+// Attention: scores = Q K^T (batch_matmul with transposed maps), scaled by
+// linalg.map, softmax, times V, then exp through linalg.elementwise.
+// RUN: act-run %s --function=attention --input=2x7x16xf32=random:21 \
+// RUN:   --input=2x9x16xf32=random:22 --input=2x9x5xf32=random:23 --verify \
+// RUN:   | FileCheck %s --check-prefix=ATTN
+// ATTN: result #0: max abs {{.*}}, bound use {{.*}} - ok (propagated bound, at least 16 ulp above 5.96046e-08)
+//
 // Data movement alone (transpose, reshapes, a slice) keeps the ulp contract
 // of the act ops.
 // RUN: act-run %s --function=moved_tanh --input=4x6xf32=random:20 --verify \
@@ -80,6 +87,9 @@
 #kn = affine_map<(m, n, k) -> (k, n)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 #id = affine_map<(i, j) -> (i, j)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
 
 func.func @mm(%a: tensor<64x256xf32>, %b: tensor<256x256xf32>) -> tensor<64x256xf32> {
   %z = arith.constant 0.0 : f32
@@ -227,4 +237,23 @@ func.func @moved_tanh(%x: tensor<4x6xf32>) -> (tensor<6x4xf32>, tensor<2x3xf32>)
   %s = tensor.extract_slice %f[1, 0] [2, 3] [3, 1] : tensor<8x3xf32> to tensor<2x3xf32>
   %y = act.tanh %s : tensor<2x3xf32>
   return %y0, %y : tensor<6x4xf32>, tensor<2x3xf32>
+}
+
+func.func @attention(%q: tensor<2x7x16xf32>, %k: tensor<2x9x16xf32>, %v: tensor<2x9x5xf32>) -> tensor<2x7x5xf32> {
+  %z = arith.constant 0.0 : f32
+  %scale = arith.constant 0.25 : f32
+  %e = tensor.empty() : tensor<2x7x9xf32>
+  %c = linalg.fill ins(%z : f32) outs(%e : tensor<2x7x9xf32>) -> tensor<2x7x9xf32>
+  %s = linalg.batch_matmul indexing_maps = [#bmk, #bnk, #bmn] ins(%q, %k : tensor<2x7x16xf32>, tensor<2x9x16xf32>) outs(%c : tensor<2x7x9xf32>) -> tensor<2x7x9xf32>
+  %ss = linalg.map ins(%s : tensor<2x7x9xf32>) outs(%e : tensor<2x7x9xf32>) (%x: f32, %o: f32) {
+      %y = arith.mulf %x, %scale : f32
+      linalg.yield %y : f32
+    }
+  %p = act.softmax %ss : tensor<2x7x9xf32>
+  %e2 = tensor.empty() : tensor<2x7x5xf32>
+  %c2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<2x7x5xf32>) -> tensor<2x7x5xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x7x9xf32>, tensor<2x9x5xf32>) outs(%c2 : tensor<2x7x5xf32>) -> tensor<2x7x5xf32>
+  %e3 = tensor.empty() : tensor<2x7x5xf32>
+  %t = linalg.elementwise kind=#linalg.elementwise_kind<exp> ins(%o : tensor<2x7x5xf32>) outs(%e3 : tensor<2x7x5xf32>) -> tensor<2x7x5xf32>
+  return %t : tensor<2x7x5xf32>
 }
