@@ -60,19 +60,26 @@ static cl::list<std::string>
             cl::desc("@FILE.npy: write the next result there instead of "
                      "printing it (bf16 is written as f32)"),
             cl::value_desc("@FILE.npy"), cl::cat(category));
-static cl::opt<bool>
-    verify("verify",
-           cl::desc("Compare the results with a double-precision evaluation "
-                    "of the original IR; exit 2 if one is off by more than "
-                    "the documented bound of its ops (docs/Accuracy.md) or "
-                    "--verify-ulp"),
-           cl::cat(category));
+static cl::opt<bool> verify(
+    "verify",
+    cl::desc("Compare the results with a double-precision evaluation of the "
+             "original IR; exit 2 if one is off by more than the documented "
+             "bound of its ops (docs/Accuracy.md) or --verify-ulp, or, for a "
+             "result that depends on a contraction, a reduction or other "
+             "arithmetic, by more than the error bound propagated through "
+             "its ops (docs/Accuracy.md, \"Contractions and fused chains\")"),
+    cl::cat(category));
 static cl::opt<double> verifyUlp(
     "verify-ulp",
     cl::desc("The bound for --verify, in ulps of the result type (default: "
              "the largest documented bound of the function's ops in precise "
-             "mode; none in fast mode)"),
+             "mode; none in fast mode). For a propagated bound: the least "
+             "allowed"),
     cl::cat(category));
+static cl::opt<double> verifyTolerance(
+    "verify-tolerance",
+    cl::desc("Scales the propagated error bound of --verify (default 1)"),
+    cl::init(1.0), cl::cat(category));
 static cl::opt<bool> benchmark(
     "benchmark",
     cl::desc("Time the call: one first call, then --benchmark-repetitions "
@@ -229,7 +236,9 @@ int main(int argc, char **argv) {
     std::vector<RefTensor> refArgs;
     for (const HostTensor &t : args)
       refArgs.push_back(toRefTensor(t));
-    auto r = interpret(func, refArgs);
+    InterpretOptions interpretOptions;
+    interpretOptions.math = mathMode;
+    auto r = interpret(func, refArgs, interpretOptions);
     if (!r)
       return fail(r.takeError());
     reference = std::move(*r);
@@ -262,24 +271,46 @@ int main(int argc, char **argv) {
   int exitCode = 0;
   if (verify) {
     for (auto [i, got] : llvm::enumerate(results)) {
+      const RefTensor &expected = reference[i];
       AccuracyBound bound = getDocumentedBound(func, i, got.getKind());
       if (verifyUlp.getNumOccurrences())
         bound.ulps = verifyUlp;
-      else if (mathMode == act::MathMode::fast)
+      // In fast mode the act ops have no documented bound; a propagated
+      // bound is infinite where it depends on them.
+      else if (mathMode == act::MathMode::fast && !expected.propagated)
         bound.ulps = std::numeric_limits<double>::infinity();
-      Comparison c = compare(got, reference[i], bound);
-      bool ok = c.maxUlp <= bound.ulps;
+      Comparison c =
+          expected.propagated
+              ? compareWithBound(got, expected, bound, verifyTolerance)
+              : compare(got, expected, bound);
+      bool ok =
+          expected.propagated ? c.maxBoundUse <= 1 : c.maxUlp <= bound.ulps;
       llvm::outs() << "result #" << i << ": max abs "
                    << llvm::format("%.2g", c.maxAbs) << ", max rel "
                    << llvm::format("%.2g", c.maxRel) << ", max ulp "
                    << llvm::format("%.1f", c.maxUlp);
-      if (c.worstIndex >= 0)
+      if (expected.propagated)
+        llvm::outs() << ", bound use " << llvm::format("%.2g", c.maxBoundUse);
+      if (c.worstIndex >= 0) {
         llvm::outs() << " (at index "
                      << formatIndex(got.getShape(), c.worstIndex) << ": got "
                      << llvm::format("%.9g", c.worstGot) << ", expected "
-                     << llvm::format("%.9g", c.worstExpected) << ")";
-      llvm::outs() << " - " << (ok ? "ok" : "FAILED") << " (bound "
-                   << llvm::format("%g", bound.ulps) << " ulp";
+                     << llvm::format("%.9g", c.worstExpected);
+        if (expected.propagated)
+          llvm::outs() << ", allowed " << llvm::format("%.2g", c.worstAllowed);
+        llvm::outs() << ")";
+      }
+      llvm::outs() << " - " << (ok ? "ok" : "FAILED") << " (";
+      if (expected.propagated) {
+        llvm::outs() << "propagated bound";
+        if (verifyTolerance != 1)
+          llvm::outs() << " x"
+                       << llvm::format("%g", verifyTolerance.getValue());
+        llvm::outs() << ", at least ";
+      } else {
+        llvm::outs() << "bound ";
+      }
+      llvm::outs() << llvm::format("%g", bound.ulps) << " ulp";
       if (bound.floor > 0)
         llvm::outs() << " above " << llvm::format("%g", bound.floor);
       llvm::outs() << ")\n";
@@ -307,6 +338,19 @@ int main(int argc, char **argv) {
     for (const HostTensor &t : results)
       bytes += t.getSizeInBytes();
     double gbps = minT > 0 ? bytes / minT / 1e9 : 0;
+    // The contractions' FLOPs, from the inputs' shapes.
+    SmallVector<SmallVector<int64_t>> argShapes;
+    for (const HostTensor &t : args)
+      argShapes.emplace_back(t.getShape());
+    std::optional<int64_t> flops = countContractionFlops(func, argShapes);
+    double gflops = flops && minT > 0 ? *flops / minT / 1e9 : 0;
+    std::string flopsJson = "null", gflopsJson = "null";
+    if (flops) {
+      flopsJson = std::to_string(*flops);
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.3f", gflops);
+      gflopsJson = buf;
+    }
     double pipeline = (*compiled)->getPipelineSeconds();
     double jit = (*compiled)->getJitSeconds();
     if (benchFormat == BenchFormat::json) {
@@ -314,10 +358,12 @@ int main(int argc, char **argv) {
           "{\"function\": \"%s\", \"target\": \"%s\", \"repetitions\": %u, "
           "\"compile_pipeline_ms\": %.3f, \"compile_jit_ms\": %.3f, "
           "\"first_call_us\": %.3f, \"min_us\": %.3f, \"median_us\": %.3f, "
-          "\"max_us\": %.3f, \"bytes\": %lld, \"gb_per_s\": %.3f}\n",
+          "\"max_us\": %.3f, \"bytes\": %lld, \"gb_per_s\": %.3f, "
+          "\"flops\": %s, \"gflop_per_s\": %s}\n",
           name.str().c_str(), targetCpu.c_str(), repetitions.getValue(),
           pipeline * 1e3, jit * 1e3, firstCall * 1e6, minT * 1e6, median * 1e6,
-          maxT * 1e6, static_cast<long long>(bytes), gbps);
+          maxT * 1e6, static_cast<long long>(bytes), gbps, flopsJson.c_str(),
+          gflopsJson.c_str());
     } else {
       llvm::outs() << "@" << name << " on "
                    << (*compiled)->getTargetDescription().split(' ').first
@@ -330,6 +376,13 @@ int main(int argc, char **argv) {
                    << formatSeconds(maxT) << "\n"
                    << "bandwidth: " << llvm::format("%.2f", gbps) << " GB/s ("
                    << bytes << " bytes in + out at the min)\n";
+      if (!flops)
+        llvm::outs() << "compute: unknown (a contraction's loop ranges are "
+                        "dynamic)\n";
+      else if (*flops > 0)
+        llvm::outs() << "compute: " << llvm::format("%.2f", gflops)
+                     << " GFLOP/s (" << *flops
+                     << " FLOPs of contractions at the min)\n";
     }
   }
   return exitCode;

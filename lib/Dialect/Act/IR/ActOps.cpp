@@ -338,3 +338,15 @@ std::function<double(double)> mlir::act::getUnaryReference(Operation *op) {
   });
   return reference;
 }
+
+std::function<double(double)> mlir::act::getUnaryDerivative(Operation *op) {
+  std::function<double(double)> derivative;
+  forEachUnaryActivation([&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    if (auto concrete = dyn_cast<OpT>(op))
+      derivative = [concrete](double x) mutable {
+        return concrete.template derivative<double>(x);
+      };
+  });
+  return derivative;
+}

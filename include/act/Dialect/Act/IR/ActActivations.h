@@ -4,7 +4,8 @@
 // `template <typename T> T forward(T x)` (see Act_UnaryOp in ActOps.td),
 // for code that handles all of them alike: the lowering registers a pattern
 // per op, the runner's interpreter and the accuracy sweep evaluate the
-// double-precision reference.
+// double-precision reference (and the interpreter the derivative, to carry
+// error bounds through the op).
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,6 +53,11 @@ void forEachUnaryActivation(Fn &&fn) {
 /// The double-precision reference of `op` (an elementwise activation, with
 /// its parameters), or an empty function if `op` is not one.
 std::function<double(double)> getUnaryReference(Operation *op);
+
+/// The derivative of `op`'s reference, d(activation)/dx at x in double (its
+/// `derivative<double>`), or an empty function if `op` is not an elementwise
+/// activation.
+std::function<double(double)> getUnaryDerivative(Operation *op);
 
 } // namespace act
 } // namespace mlir
