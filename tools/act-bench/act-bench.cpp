@@ -71,20 +71,6 @@ struct Provider {
                                       float *out, std::string *why)>
       make;
 };
-
-/// A buffer of floats, 2 MiB aligned so streaming stores and any vector width
-/// are aligned (and transparent huge pages could back it).
-struct Buffer {
-  std::unique_ptr<float, decltype(&std::free)> data{nullptr, &std::free};
-  explicit Buffer(int64_t n) {
-    size_t align = 2 << 20;
-    size_t bytes = (n * sizeof(float) + align - 1) / align * align;
-    data.reset(static_cast<float *>(std::aligned_alloc(align, bytes)));
-    if (!data)
-      llvm::report_fatal_error("out of memory");
-  }
-  float *get() const { return data.get(); }
-};
 } // namespace
 
 /// The implementations besides the copies, in column order.
@@ -96,18 +82,6 @@ static std::vector<Provider> providers() {
          return makeAct(w, in, out, why, mathMode);
        }},
   };
-}
-
-static double processCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double wallSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /// Runs `kernel` and records it as `impl` on `workload`.
@@ -128,15 +102,6 @@ static Result run(const std::string &workload, const std::string &shape,
                                workload.c_str(), impl.c_str(), r.time.min * 1e3,
                                r.gbps(), r.cpuPerWall);
   return r;
-}
-
-static std::string cpuModel() {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("model name", 0) == 0)
-      return line.substr(line.find(':') + 2);
-  return "unknown";
 }
 
 int main(int argc, char **argv) {
