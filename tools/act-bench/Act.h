@@ -1,8 +1,10 @@
 //===- Act.h - act's JIT-compiled kernels for act-bench ---------*- C++ -*-===//
 //
-// The "act" implementation of act-bench: each workload as a one-op MLIR
-// function, lowered with act's act-to-llvm pipeline and JIT-compiled for the
-// host, writing straight into the caller's output buffer.
+// The "act" implementation of act-bench: each workload as an MLIR function
+// @k (one act op for the eltwise suite; a dense layer for the dense suite,
+// Dense.h), lowered with act's act-to-llvm pipeline and JIT-compiled for the
+// host (compileAct, shared by both suites), writing straight into the
+// caller's output buffer.
 //
 //===----------------------------------------------------------------------===//
 
