@@ -571,6 +571,17 @@ static void printReport(llvm::raw_ostream &os, const DenseOptions &o,
     printTable(os, rows, 2, /*lastIsText=*/true);
   }
 
+  // Threads that had no core of their own show as a peak that does not
+  // scale; then the threaded rows measure the other jobs, not the kernels.
+  const Ceiling *one = ceilingAt(ceilings, 1);
+  for (const Ceiling &c : ceilings)
+    if (one && c.threads > 1 && c.peak() < 0.8 * c.threads * one->peak())
+      os << llvm::format("\nnote: the %d-thread FMA peak is %.2fx the "
+                         "1-thread peak, not %dx: other jobs share these "
+                         "cores, and the %d-thread rows are not reliable\n",
+                         c.threads, c.peak() / one->peak(), c.threads,
+                         c.threads);
+
   os << "\nsummary (GFLOP/s from the median time; best peer = the fastest "
         "correct non-act implementation):\n";
   std::vector<std::vector<std::string>> rows = {
