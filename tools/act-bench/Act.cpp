@@ -39,6 +39,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -117,10 +118,25 @@ static ActState &getState() {
   return state;
 }
 
-std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
-                                          float *out, std::string *why,
-                                          mlir::act::math::MathMode math) {
-  auto fail = [&](const std::string &reason) -> std::optional<Kernel> {
+std::string act::bench::actMathOption(mlir::act::math::MathMode math) {
+  return math == mlir::act::math::MathMode::fast ? "math=fast" : "math=precise";
+}
+
+bool act::bench::actPipelineHasOption(llvm::StringRef name) {
+  // Any value will do: an unknown option fails before its value is parsed,
+  // and a known one with a bad value fails with a different message.
+  mlir::act::ActToLLVMPipelineOptions options;
+  std::string error;
+  llvm::raw_string_ostream os(error);
+  if (succeeded(options.parseFromString((name + "=1").str(), os)))
+    return true;
+  return !llvm::StringRef(error).contains("no such option");
+}
+
+std::optional<ActCompiled>
+act::bench::compileAct(llvm::StringRef moduleText,
+                       llvm::StringRef pipelineOptions, std::string *why) {
+  auto fail = [&](const std::string &reason) -> std::optional<ActCompiled> {
     if (why)
       *why = reason;
     return std::nullopt;
@@ -130,23 +146,25 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
   mlir::act::runner::FirstError firstError(&context);
 
   double start = now();
-  std::string text = actModuleText(w);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(text, &context);
+      mlir::parseSourceString<mlir::ModuleOp>(moduleText, &context);
   if (!module)
     return fail("cannot parse the kernel: " + firstError.str());
 
-  mlir::PassManager pm(&context);
   mlir::act::ActToLLVMPipelineOptions options;
-  options.math = math;
+  std::string optionError;
+  llvm::raw_string_ostream optionErrorStream(optionError);
+  if (failed(options.parseFromString(pipelineOptions, optionErrorStream)))
+    return fail("act-to-llvm{" + pipelineOptions.str() + "}: " + optionError);
+  mlir::PassManager pm(&context);
   mlir::act::buildActToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
     return fail("act-to-llvm failed: " + firstError.str());
-  double pipelineSeconds = now() - start;
-  bool mallocs = false;
+  ActCompiled compiled;
+  compiled.pipelineSeconds = now() - start;
   module->walk([&](mlir::LLVM::CallOp call) {
     if (call.getCallee() == "malloc")
-      mallocs = true;
+      compiled.mallocs = true;
   });
 
   double jitStart = now();
@@ -155,31 +173,83 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
       mlir::act::runner::jitLoweredModule(*module, "host", &target);
   if (!created)
     return fail("cannot JIT: " + llvm::toString(created.takeError()));
-  std::shared_ptr<mlir::ExecutionEngine> engine = std::move(*created);
-  std::string cpu = llvm::StringRef(target).split(' ').first.str();
-  llvm::Expected<void *> symbol = engine->lookup("_mlir_ciface_k");
+  compiled.engine = std::move(*created);
+  compiled.cpu = llvm::StringRef(target).split(' ').first.str();
+  llvm::Expected<void *> symbol = compiled.engine->lookup("_mlir_ciface_k");
   if (!symbol)
     return fail("cannot JIT: " + llvm::toString(symbol.takeError()));
-  auto *fn = reinterpret_cast<void (*)(void *, void *)>(*symbol);
-  double jitSeconds = now() - jitStart;
+  compiled.function = *symbol;
+  compiled.jitSeconds = now() - jitStart;
+  return compiled;
+}
 
+std::function<void()> act::bench::bindAct(
+    const ActCompiled &compiled,
+    llvm::ArrayRef<std::pair<const void *, std::vector<int64_t>>> args) {
+  // What the call needs, made once and owned by the kernel: the engine (the
+  // code lives in it) and the descriptors the pointers point into.
+  struct Bound {
+    std::shared_ptr<mlir::ExecutionEngine> engine;
+    std::vector<llvm::SmallVector<int64_t>> descriptors;
+    std::vector<void *> p;
+  };
+  auto b = std::make_shared<Bound>();
+  b->engine = compiled.engine;
+  for (const auto &[data, shape] : args)
+    b->descriptors.push_back(
+        mlir::act::runner::makeMemRefDescriptor(data, shape));
+  for (llvm::SmallVector<int64_t> &d : b->descriptors)
+    b->p.push_back(d.data());
+  void *f = compiled.function;
+  // The C interface takes one pointer per memref argument.
+  using P = void *;
+  switch (b->p.size()) {
+  case 2:
+    return [b, f] { reinterpret_cast<void (*)(P, P)>(f)(b->p[0], b->p[1]); };
+  case 3:
+    return [b, f] {
+      reinterpret_cast<void (*)(P, P, P)>(f)(b->p[0], b->p[1], b->p[2]);
+    };
+  case 4:
+    return [b, f] {
+      reinterpret_cast<void (*)(P, P, P, P)>(f)(b->p[0], b->p[1], b->p[2],
+                                                b->p[3]);
+    };
+  case 5:
+    return [b, f] {
+      reinterpret_cast<void (*)(P, P, P, P, P)>(f)(b->p[0], b->p[1], b->p[2],
+                                                   b->p[3], b->p[4]);
+    };
+  case 6:
+    return [b, f] {
+      reinterpret_cast<void (*)(P, P, P, P, P, P)>(f)(
+          b->p[0], b->p[1], b->p[2], b->p[3], b->p[4], b->p[5]);
+    };
+  default:
+    llvm::report_fatal_error("bindAct: unsupported number of arguments");
+  }
+}
+
+std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
+                                          float *out, std::string *why,
+                                          mlir::act::math::MathMode math) {
+  // The shared context is made on first use; that is not the kernel's cost.
+  getState();
+  double start = now();
+  std::optional<ActCompiled> compiled =
+      compileAct(actModuleText(w), actMathOption(math), why);
+  if (!compiled)
+    return std::nullopt;
   Kernel kernel;
   kernel.setupSeconds = now() - start;
   kernel.note =
-      llvm::formatv("jit {0}, {1}, {4} math, pipeline {2:f2}s + "
-                    "llvm {3:f2}s",
-                    cpu, mallocs ? "malloc+copy" : "in place", pipelineSeconds,
-                    jitSeconds,
-                    math == mlir::act::math::MathMode::fast ? "fast"
-                                                            : "precise")
+      llvm::formatv(
+          "jit {0}, {1}, {4} math, pipeline {2:f2}s + "
+          "llvm {3:f2}s",
+          compiled->cpu, compiled->mallocs ? "malloc+copy" : "in place",
+          compiled->pipelineSeconds, compiled->jitSeconds,
+          math == mlir::act::math::MathMode::fast ? "fast" : "precise")
           .str();
-  // The descriptors are made once; the engine lives as long as the kernel.
-  auto inDesc = std::make_shared<llvm::SmallVector<int64_t>>(
-      mlir::act::runner::makeMemRefDescriptor(in, w.shape));
-  auto outDesc = std::make_shared<llvm::SmallVector<int64_t>>(
-      mlir::act::runner::makeMemRefDescriptor(out, w.shape));
-  kernel.run = [engine, fn, inDesc, outDesc] {
-    fn(inDesc->data(), outDesc->data());
-  };
+  kernel.run = bindAct(*compiled, {{in, w.shape}, {out, w.shape}});
   return kernel;
 }

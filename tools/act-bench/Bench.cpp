@@ -6,12 +6,15 @@
 #include "act/Reference/Reference.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
+#include <fstream>
 #include <map>
 
 using namespace act::bench;
@@ -81,6 +84,40 @@ std::vector<Workload> act::bench::allWorkloads(int64_t eltwiseSize) {
       workloads.push_back(w);
     }
   return workloads;
+}
+
+//===----------------------------------------------------------------------===//
+// Buffers, clocks, the machine.
+//===----------------------------------------------------------------------===//
+
+Buffer::Buffer(int64_t n) {
+  size_t align = 2 << 20;
+  size_t bytes =
+      (std::max<int64_t>(n, 1) * sizeof(float) + align - 1) / align * align;
+  data.reset(static_cast<float *>(std::aligned_alloc(align, bytes)));
+  if (!data)
+    llvm::report_fatal_error("out of memory");
+}
+
+double act::bench::wallSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+double act::bench::processCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+std::string act::bench::cpuModel() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0)
+      return line.substr(line.find(':') + 2);
+  return "unknown";
 }
 
 //===----------------------------------------------------------------------===//
@@ -264,7 +301,7 @@ act::bench::checkOutput(const Workload &w, const float *in, const float *out) {
 // Reports.
 //===----------------------------------------------------------------------===//
 
-static std::string fmt(double v, const char *spec = "%.2f") {
+std::string act::bench::fmt(double v, const char *spec) {
   if (!std::isfinite(v))
     return "-";
   std::string s;
@@ -273,12 +310,9 @@ static std::string fmt(double v, const char *spec = "%.2f") {
   return s;
 }
 
-/// Prints rows of cells in aligned columns; the first `leftColumns` columns
-/// (names) and, if `lastIsText`, the last one are left-aligned, the rest
-/// (numbers) right-aligned.
-static void printTable(llvm::raw_ostream &os,
-                       const std::vector<std::vector<std::string>> &rows,
-                       size_t leftColumns, bool lastIsText = false) {
+void act::bench::printTable(llvm::raw_ostream &os,
+                            const std::vector<std::vector<std::string>> &rows,
+                            size_t leftColumns, bool lastIsText) {
   std::vector<size_t> width;
   for (const auto &row : rows)
     for (size_t i = 0; i < row.size(); ++i) {

@@ -14,7 +14,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -108,6 +110,33 @@ constexpr double kErrorTolerance = 1e-4;
 /// for an op the reference here does not know.
 std::optional<double> checkOutput(const Workload &w, const float *in,
                                   const float *out);
+
+/// A buffer of floats, 2 MiB aligned so streaming stores and any vector width
+/// are aligned (and transparent huge pages could back it).
+class Buffer {
+public:
+  explicit Buffer(int64_t n);
+  float *get() const { return data.get(); }
+
+private:
+  std::unique_ptr<float, decltype(&std::free)> data{nullptr, &std::free};
+};
+
+/// Seconds on a monotonic clock.
+double wallSeconds();
+/// CPU seconds of the whole process (all its threads).
+double processCpuSeconds();
+/// The CPU's model name from /proc/cpuinfo ("unknown" if absent).
+std::string cpuModel();
+
+/// `v` formatted with `spec`, or "-" if it is not finite.
+std::string fmt(double v, const char *spec = "%.2f");
+/// Prints rows of cells in aligned columns; the first `leftColumns` columns
+/// (names) and, if `lastIsText`, the last one are left-aligned, the rest
+/// (numbers) right-aligned.
+void printTable(llvm::raw_ostream &os,
+                const std::vector<std::vector<std::string>> &rows,
+                size_t leftColumns, bool lastIsText = false);
 
 /// One line per workload: copy, oneDNN and act bandwidth and the ratios
 /// ("-" where an implementation has none). The copy column is the better of

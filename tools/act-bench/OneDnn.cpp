@@ -2,6 +2,10 @@
 
 #include "OneDnn.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -193,6 +197,26 @@ static double seconds() {
       .count();
 }
 
+/// The ISA oneDNN's JIT generates code for, e.g. "avx2", "avx512_core".
+static std::string oneDnnIsa() {
+  const char *isa = "other";
+  using i = dnnl::cpu_isa;
+  const std::pair<i, const char *> isas[] = {
+      {i::sse41, "sse41"},
+      {i::avx, "avx"},
+      {i::avx2, "avx2"},
+      {i::avx2_vnni, "avx2_vnni"},
+      {i::avx512_core, "avx512_core"},
+      {i::avx512_core_vnni, "avx512_core_vnni"},
+      {i::avx512_core_bf16, "avx512_core_bf16"},
+      {i::avx512_core_amx, "avx512_core_amx"},
+  };
+  for (const auto &[value, name] : isas)
+    if (dnnl::get_effective_cpu_isa() == value)
+      isa = name;
+  return isa;
+}
+
 std::string act::bench::initOneDnn() {
   // The Debian build threads with OpenMP (libgomp). libgomp reads
   // OMP_NUM_THREADS when it is loaded, before main, so setting the variable
@@ -212,26 +236,12 @@ std::string act::bench::initOneDnn() {
                         : DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_SEQ
                             ? "sequential"
                             : "other";
-  const char *isa = "other";
-  using i = dnnl::cpu_isa;
-  const std::pair<i, const char *> isas[] = {
-      {i::sse41, "sse41"},
-      {i::avx, "avx"},
-      {i::avx2, "avx2"},
-      {i::avx2_vnni, "avx2_vnni"},
-      {i::avx512_core, "avx512_core"},
-      {i::avx512_core_vnni, "avx512_core_vnni"},
-      {i::avx512_core_bf16, "avx512_core_bf16"},
-      {i::avx512_core_amx, "avx512_core_amx"},
-  };
-  for (const auto &[value, name] : isas)
-    if (dnnl::get_effective_cpu_isa() == value)
-      isa = name;
+  std::string isa = oneDnnIsa();
   char buf[160];
   std::snprintf(buf, sizeof(buf), "oneDNN %d.%d.%d (%s, %d thread%s, isa %s)",
                 v->major, v->minor, v->patch, runtime,
                 getThreads ? getThreads() : -1,
-                getThreads && getThreads() == 1 ? "" : "s", isa);
+                getThreads && getThreads() == 1 ? "" : "s", isa.c_str());
   return buf;
 }
 
@@ -308,7 +318,200 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w, const float *in,
   return Kernel{execute, seconds() - start, oneDnnAlgorithm(w) + " " + impl};
 }
 
+std::string act::bench::oneDnnRuntime() {
+  switch (dnnl_version()->cpu_runtime) {
+  case DNNL_RUNTIME_OMP:
+    return "OpenMP";
+  case DNNL_RUNTIME_TBB:
+    return "TBB";
+  case DNNL_RUNTIME_THREADPOOL:
+    return "threadpool";
+  case DNNL_RUNTIME_SEQ:
+    return "sequential";
+  default:
+    return "other";
+  }
+}
+
+std::string act::bench::oneDnnVersion() {
+  const dnnl_version_t *v = dnnl_version();
+  return llvm::formatv("oneDNN {0}.{1}.{2} ({3}, isa {4})", v->major, v->minor,
+                       v->patch, oneDnnRuntime(), oneDnnIsa())
+      .str();
+}
+
+bool act::bench::setOneDnnThreads(int threads) {
+  // With OpenMP, oneDNN sizes its parallel regions (and its blocking, when a
+  // primitive is created) by omp_get_max_threads() of the calling thread.
+  // TBB and threadpool builds take their threads from outside; this harness
+  // has no handle on those.
+  if (dnnl_version()->cpu_runtime != DNNL_RUNTIME_OMP)
+    return threads == 1 && dnnl_version()->cpu_runtime == DNNL_RUNTIME_SEQ;
+  auto setThreads = reinterpret_cast<void (*)(int)>(
+      dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  auto getThreads =
+      reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  if (!setThreads || !getThreads)
+    return false;
+  setThreads(threads);
+  return getThreads() == threads;
+}
+
+namespace {
+/// One primitive and its arguments; a dense kernel runs a few in order.
+struct Step {
+  dnnl::primitive primitive;
+  std::unordered_map<int, dnnl::memory> args;
+};
+} // namespace
+
+std::optional<Kernel>
+act::bench::makeOneDnnDense(const DenseWorkload &w,
+                            llvm::ArrayRef<const float *> inputs, float *out,
+                            bool preferredWeights, std::string *why) {
+  using dnnl::memory;
+  using tag = memory::format_tag;
+  auto f32 = memory::data_type::f32;
+  auto fail = [&](std::string reason) -> std::optional<Kernel> {
+    if (why)
+      *why = std::move(reason);
+    return std::nullopt;
+  };
+  double start = seconds();
+  // oneDNN's memory objects take non-const pointers; sources are only read.
+  auto mem = [&](const float *data, memory::dims dims) {
+    return memory(memory::desc(dims, f32, tag::ab), engine(),
+                  const_cast<float *>(data));
+  };
+  std::vector<Step> steps;
+  // Buffers between the SwiGLU matmuls, owned by the kernel.
+  std::vector<std::shared_ptr<Buffer>> scratch;
+  std::vector<std::string> impls;
+  bool reordered = false;
+
+  // dst = src (m x k) * weights (k x n) [+ bias] with `ops` as post-ops.
+  auto matmul = [&](const float *src, const float *weights, const float *bias,
+                    float *dst, int64_t m, int64_t k, int64_t n,
+                    const dnnl::post_ops &ops,
+                    std::unordered_map<int, memory> extraArgs) -> bool {
+    memory::desc srcMd({m, k}, f32, tag::ab), dstMd({m, n}, f32, tag::ab);
+    memory::desc givenMd({k, n}, f32, tag::ab);
+    memory::desc weightsMd({k, n}, f32, preferredWeights ? tag::any : tag::ab);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    dnnl::matmul::primitive_desc pd;
+    if (bias) {
+      memory::desc biasMd({1, n}, f32, tag::ab);
+      pd = dnnl::matmul::primitive_desc(
+          dnnl::matmul::desc(srcMd, weightsMd, biasMd, dstMd), attr, engine(),
+          true);
+      extraArgs.emplace(DNNL_ARG_BIAS, mem(bias, {1, n}));
+    } else {
+      pd = dnnl::matmul::primitive_desc(
+          dnnl::matmul::desc(srcMd, weightsMd, dstMd), attr, engine(), true);
+    }
+    if (!pd)
+      return false;
+    memory given = mem(weights, {k, n});
+    memory used = given;
+    if (pd.weights_desc() != givenMd) {
+      // Once, outside the timing: what a framework does when it loads the
+      // model.
+      used = memory(pd.weights_desc(), engine());
+      dnnl::reorder(given, used).execute(stream(), given, used);
+      stream().wait();
+      reordered = true;
+    }
+    extraArgs.emplace(DNNL_ARG_SRC, mem(src, {m, k}));
+    extraArgs.emplace(DNNL_ARG_WEIGHTS, used);
+    extraArgs.emplace(DNNL_ARG_DST, mem(dst, {m, n}));
+    impls.push_back(pd.impl_info_str());
+    steps.push_back({dnnl::matmul(pd), std::move(extraArgs)});
+    return true;
+  };
+
+  std::string algorithm;
+  if (w.isSwiGlu()) {
+    auto s = std::make_shared<Buffer>(w.m * w.n);
+    auto g = std::make_shared<Buffer>(w.m * w.n);
+    scratch = {s, g};
+    dnnl::post_ops swish;
+    swish.append_eltwise(1.0f, dnnl::algorithm::eltwise_swish, 1.0f, 0.0f);
+    if (!matmul(inputs[0], inputs[1], nullptr, s->get(), w.m, w.k, w.n, swish,
+                {}))
+      return fail("no matmul with a swish post-op");
+    dnnl::post_ops mul;
+    memory::desc sMd({w.m, w.n}, f32, tag::ab);
+    mul.append_binary(dnnl::algorithm::binary_mul, sMd);
+    if (matmul(inputs[0], inputs[2], nullptr, g->get(), w.m, w.k, w.n, mul,
+               {{DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1,
+                 mem(s->get(), {w.m, w.n})}})) {
+      algorithm = "matmul+swish, matmul+binary_mul, matmul";
+    } else {
+      // No matmul takes the product as a post-op: a binary primitive after.
+      if (!matmul(inputs[0], inputs[2], nullptr, g->get(), w.m, w.k, w.n, {},
+                  {}))
+        return fail("no plain matmul");
+      dnnl::binary::primitive_desc pd(
+          dnnl::binary::desc(dnnl::algorithm::binary_mul, sMd, sMd, sMd),
+          engine(), true);
+      if (!pd)
+        return fail("no binary_mul");
+      impls.push_back(pd.impl_info_str());
+      steps.push_back({dnnl::binary(pd),
+                       {{DNNL_ARG_SRC_0, mem(g->get(), {w.m, w.n})},
+                        {DNNL_ARG_SRC_1, mem(s->get(), {w.m, w.n})},
+                        {DNNL_ARG_DST, mem(g->get(), {w.m, w.n})}}});
+      algorithm = "matmul+swish, matmul, binary_mul, matmul";
+    }
+    if (!matmul(g->get(), inputs[3], nullptr, out, w.m, w.n, w.k, {}, {}))
+      return fail("no plain matmul");
+  } else {
+    std::pair<dnnl::algorithm, float> eltwise =
+        w.act == "gelu" ? std::pair(dnnl::algorithm::eltwise_gelu_erf, 0.f)
+        : w.act == "gelu_tanh"
+            ? std::pair(dnnl::algorithm::eltwise_gelu_tanh, 0.f)
+        : w.act == "relu" ? std::pair(dnnl::algorithm::eltwise_relu, 0.f)
+                          : std::pair(dnnl::algorithm::eltwise_swish, 1.f);
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.0f, eltwise.first, eltwise.second, 0.0f);
+    if (!matmul(inputs[0], inputs[1], inputs[2], out, w.m, w.k, w.n, ops, {}))
+      return fail("no matmul with a bias and this eltwise post-op");
+    const char *names[] = {"gelu_erf", "gelu_tanh", "relu", "swish alpha=1"};
+    size_t i =
+        llvm::find(denseActivations(), w.act) - denseActivations().begin();
+    algorithm = std::string("matmul+bias+") + names[i];
+  }
+  std::string note =
+      algorithm + " " + llvm::join(impls, ",") +
+      (preferredWeights ? (reordered ? ", weights reordered once to "
+                                       "oneDNN's layout"
+                                     : ", oneDNN kept the given layout")
+                        : ", weights as given (ab)");
+  auto execute = [steps, scratch] {
+    for (const Step &s : steps)
+      s.primitive.execute(stream(), s.args);
+    stream().wait();
+  };
+  return Kernel{execute, seconds() - start, note};
+}
+
 #else // !ACT_BENCH_HAVE_DNNL
+
+std::string act::bench::oneDnnRuntime() { return "not built in"; }
+
+std::string act::bench::oneDnnVersion() { return "oneDNN not built in"; }
+
+bool act::bench::setOneDnnThreads(int) { return false; }
+
+std::optional<Kernel> act::bench::makeOneDnnDense(const DenseWorkload &,
+                                                  llvm::ArrayRef<const float *>,
+                                                  float *, bool,
+                                                  std::string *why) {
+  if (why)
+    *why = "act-bench was built without oneDNN";
+  return std::nullopt;
+}
 
 std::string act::bench::initOneDnn() { return "oneDNN not built in"; }
 

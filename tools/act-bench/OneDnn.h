@@ -1,7 +1,8 @@
 //===- OneDnn.h - The peers act-bench measures act against ------*- C++ -*-===//
 //
-// Copy bandwidth (memcpy, streaming stores) and oneDNN's eltwise, prelu and
-// softmax primitives, each as a `Kernel` over buffers the caller owns.
+// Copy bandwidth (memcpy, streaming stores), oneDNN's eltwise, prelu and
+// softmax primitives and its matmul with post-ops for the dense suite, each
+// as a `Kernel` over buffers the caller owns.
 // Without oneDNN at build time (no ACT_BENCH_HAVE_DNNL) the oneDNN peers are
 // simply unsupported.
 //
@@ -11,6 +12,7 @@
 #define ACT_BENCH_ONEDNN_H
 
 #include "Bench.h"
+#include "Dense.h"
 
 namespace act {
 namespace bench {
@@ -34,6 +36,29 @@ std::string oneDnnAlgorithm(const Workload &w);
 /// `why`) if oneDNN has no such primitive.
 std::optional<Kernel> makeOneDnn(const Workload &w, const float *in, float *out,
                                  std::string *why = nullptr);
+
+/// The threading runtime oneDNN reports for its CPU engine (dnnl_version):
+/// "OpenMP", "TBB", "threadpool", "sequential", or "not built in".
+std::string oneDnnRuntime();
+
+/// "oneDNN 2.6.3 (OpenMP, isa avx2)".
+std::string oneDnnVersion();
+
+/// Makes oneDNN's primitives created and run from now on (on this thread) use
+/// `threads` threads; false where the runtime has no such control.
+bool setOneDnnThreads(int threads);
+
+/// oneDNN's dense layer for `w`: a matmul with the bias and an eltwise
+/// post-op (gelu_erf, gelu_tanh, relu, swish with alpha 1); for SwiGLU three
+/// matmuls, the first with a swish post-op and the second with a binary_mul
+/// post-op taking the first's output. `inputs` in denseInputs order, as
+/// given (row-major, weights k x n). With `preferredWeights` the weights are
+/// declared format_tag::any and reordered once, here, into the layout
+/// oneDNN picks; otherwise oneDNN reads them as given (format_tag::ab).
+std::optional<Kernel> makeOneDnnDense(const DenseWorkload &w,
+                                      llvm::ArrayRef<const float *> inputs,
+                                      float *out, bool preferredWeights,
+                                      std::string *why = nullptr);
 
 } // namespace bench
 } // namespace act

@@ -20,6 +20,47 @@ static llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError("--torch: " + message);
 }
 
+llvm::Expected<llvm::json::Value>
+act::bench::runPythonJson(llvm::StringRef python, llvm::StringRef script,
+                          const llvm::json::Value &request,
+                          std::optional<llvm::ArrayRef<llvm::StringRef>> env) {
+  llvm::SmallString<128> in, out;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("act-bench-py", "json", in))
+    return fail("cannot create a temporary file: " + ec.message());
+  llvm::scope_exit removeIn([&] { llvm::sys::fs::remove(in); });
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("act-bench-py", "json", out))
+    return fail("cannot create a temporary file: " + ec.message());
+  llvm::scope_exit removeOut([&] { llvm::sys::fs::remove(out); });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(in, ec);
+    if (ec)
+      return fail("cannot write " + in + ": " + ec.message());
+    os << request;
+  }
+
+  llvm::StringRef args[] = {python, script};
+  std::optional<llvm::StringRef> redirects[] = {
+      llvm::StringRef(in), llvm::StringRef(out), std::nullopt};
+  std::string error;
+  int status =
+      llvm::sys::ExecuteAndWait(python, args, env, redirects, 0, 0, &error);
+  if (status != 0)
+    return fail(python + " " + script + " failed" +
+                (error.empty() ? "" : ": " + error));
+
+  auto buffer = llvm::MemoryBuffer::getFile(out);
+  if (!buffer)
+    return fail("cannot read the results: " + buffer.getError().message());
+  llvm::Expected<llvm::json::Value> parsed =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed)
+    return fail("malformed results: " + llvm::toString(parsed.takeError()));
+  return parsed;
+}
+
 llvm::Expected<std::vector<Result>>
 act::bench::measureTorch(llvm::StringRef python,
                          const std::vector<Workload> &workloads,
@@ -38,40 +79,10 @@ act::bench::measureTorch(llvm::StringRef python,
                                                  {"repetitions", repetitions},
                                                  {"warmup", warmup}};
 
-  llvm::SmallString<128> in, out;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("act-bench-torch", "json", in))
-    return fail("cannot create a temporary file: " + ec.message());
-  llvm::scope_exit removeIn([&] { llvm::sys::fs::remove(in); });
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("act-bench-torch", "json", out))
-    return fail("cannot create a temporary file: " + ec.message());
-  llvm::scope_exit removeOut([&] { llvm::sys::fs::remove(out); });
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(in, ec);
-    if (ec)
-      return fail("cannot write " + in + ": " + ec.message());
-    os << request;
-  }
-
-  llvm::StringRef args[] = {python, ACT_BENCH_TORCH_SCRIPT};
-  std::optional<llvm::StringRef> redirects[] = {
-      llvm::StringRef(in), llvm::StringRef(out), std::nullopt};
-  std::string error;
-  int status = llvm::sys::ExecuteAndWait(python, args, std::nullopt, redirects,
-                                         0, 0, &error);
-  if (status != 0)
-    return fail(python + " " + ACT_BENCH_TORCH_SCRIPT + " failed" +
-                (error.empty() ? "" : ": " + error));
-
-  auto buffer = llvm::MemoryBuffer::getFile(out);
-  if (!buffer)
-    return fail("cannot read the results: " + buffer.getError().message());
   llvm::Expected<llvm::json::Value> parsed =
-      llvm::json::parse((*buffer)->getBuffer());
+      runPythonJson(python, ACT_BENCH_TORCH_SCRIPT, request);
   if (!parsed)
-    return fail("malformed results: " + llvm::toString(parsed.takeError()));
+    return parsed.takeError();
   const llvm::json::Object *root = parsed->getAsObject();
   const llvm::json::Array *rows = root ? root->getArray("results") : nullptr;
   if (!rows)

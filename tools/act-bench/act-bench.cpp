@@ -2,17 +2,23 @@
 //
 // One command: measures copy bandwidth and every workload with every
 // implementation in the same run, prints a per-measurement table and a
-// per-workload summary, and optionally writes JSON. Single thread, f32.
+// per-workload summary, and optionally writes JSON. f32. Two suites:
+// --suite=eltwise (the default; single thread): the activations alone;
+// --suite=dense (DenseSuite.cpp): dense layers and a SwiGLU FFN at 1 thread
+// and all cores, against the FMA peak measured in the same run.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Act.h"
 #include "Bench.h"
+#include "DenseSuite.h"
+#include "Machine.h"
 #include "OneDnn.h"
 #include "Torch.h"
 
 #include "act/Pipelines/Pipelines.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -62,6 +68,80 @@ static cl::opt<bool> list("list", cl::cat(benchCategory),
                           cl::desc("List the workloads and exit"));
 
 namespace {
+enum class Suite { eltwise, dense };
+} // namespace
+
+static cl::opt<Suite>
+    suite("suite", cl::cat(benchCategory), cl::desc("What to measure"),
+          cl::values(clEnumValN(Suite::eltwise, "eltwise",
+                                "the activations alone, one thread (default)"),
+                     clEnumValN(Suite::dense, "dense",
+                                "dense layers act(X W + b) and a SwiGLU FFN")),
+          cl::init(Suite::eltwise));
+
+// The dense suite's own options.
+static cl::OptionCategory denseCategory("act-bench --suite=dense options");
+/// --threads. libLLVM has an option of that name too (an int, for its own
+/// thread pools, of no use here), so ours is registered in main, after
+/// theirs is removed, instead of at static initialization, where the two
+/// would collide.
+static cl::opt<std::string> &threadsOption() {
+  static cl::opt<std::string> *threads = [] {
+    auto &registered = cl::getRegisteredOptions();
+    auto it = registered.find("threads");
+    if (it != registered.end())
+      it->second->removeArgument();
+    return new cl::opt<std::string>(
+        "threads", cl::cat(denseCategory),
+        cl::desc("Thread counts, comma-separated; N = all cores"),
+        cl::value_desc("list"), cl::init("1,N"));
+  }();
+  return *threads;
+}
+static cl::opt<std::string> denseShapes(
+    "dense-shapes", cl::cat(denseCategory),
+    cl::desc("The dense layers' shapes MxKxN (X: MxK, W: KxN), each with "
+             "every activation"),
+    cl::value_desc("list"),
+    cl::init("512x768x3072,512x3072x768,1024x1024x1024,128x4096x4096,"
+             "64x256x256,1x4096x4096"));
+static cl::opt<std::string> swigluShapes(
+    "swiglu-shapes", cl::cat(denseCategory),
+    cl::desc("The SwiGLU FFNs' shapes MxDxH (X: MxD, W1, W3: DxH, W2: HxD); "
+             "empty for none"),
+    cl::value_desc("list"), cl::init("512x768x2048"));
+static cl::opt<std::string>
+    impls("impls", cl::cat(denseCategory),
+          cl::desc("The implementations to run, comma-separated, of onednn, "
+                   "onednn_any, act, torch, torch_compile, numpy, iree "
+                   "(default: all; --torch=none drops the last four)"),
+          cl::value_desc("list"), cl::init("all"));
+static cl::opt<unsigned> compileTimeout(
+    "compile-timeout", cl::cat(denseCategory),
+    cl::desc("Seconds act may take to compile a kernel before its row says "
+             "'compile timeout'"),
+    cl::init(120));
+static cl::opt<unsigned>
+    runTimeout("run-timeout", cl::cat(denseCategory),
+               cl::desc("Seconds act's compiled kernel may take to be "
+                        "measured"),
+               cl::init(600));
+static cl::opt<std::string>
+    chartFile("chart", cl::cat(denseCategory),
+              cl::desc("Draw GFLOP/s per workload and thread count here "
+                       "(PNG; needs matplotlib)"),
+              cl::value_desc("file.png"));
+
+// The child process measuring one act kernel (DenseSuite.cpp).
+static cl::opt<std::string> actWorker("act-worker", cl::cat(denseCategory),
+                                      cl::ReallyHidden);
+static cl::opt<std::string>
+    actWorkerOut("act-worker-out", cl::cat(denseCategory), cl::ReallyHidden);
+static cl::opt<int> actWorkerThreads("act-worker-threads",
+                                     cl::cat(denseCategory), cl::ReallyHidden,
+                                     cl::init(1));
+
+namespace {
 /// An implementation under test: makes its kernel for a workload over the
 /// given buffers, or nullopt (setting the reason) if it has none. `name` is
 /// the impl column ("onednn", "act") the summary reads.
@@ -70,20 +150,6 @@ struct Provider {
   std::function<std::optional<Kernel>(const Workload &, const float *in,
                                       float *out, std::string *why)>
       make;
-};
-
-/// A buffer of floats, 2 MiB aligned so streaming stores and any vector width
-/// are aligned (and transparent huge pages could back it).
-struct Buffer {
-  std::unique_ptr<float, decltype(&std::free)> data{nullptr, &std::free};
-  explicit Buffer(int64_t n) {
-    size_t align = 2 << 20;
-    size_t bytes = (n * sizeof(float) + align - 1) / align * align;
-    data.reset(static_cast<float *>(std::aligned_alloc(align, bytes)));
-    if (!data)
-      llvm::report_fatal_error("out of memory");
-  }
-  float *get() const { return data.get(); }
 };
 } // namespace
 
@@ -96,18 +162,6 @@ static std::vector<Provider> providers() {
          return makeAct(w, in, out, why, mathMode);
        }},
   };
-}
-
-static double processCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double wallSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /// Runs `kernel` and records it as `impl` on `workload`.
@@ -130,28 +184,120 @@ static Result run(const std::string &workload, const std::string &shape,
   return r;
 }
 
-static std::string cpuModel() {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("model name", 0) == 0)
-      return line.substr(line.find(':') + 2);
-  return "unknown";
+/// The Python of the peers: the project's venv, "" for none.
+static std::string peerPython() {
+  if (torchPython == "none")
+    return "";
+  return torchPython == "auto" ? defaultTorchPython() : torchPython.getValue();
+}
+
+/// --suite=dense: the options into DenseOptions, then the suite.
+static int runDense(const char *argv0) {
+  DenseOptions o;
+  o.repetitions = repetitions;
+  o.warmup = warmup;
+  o.math = mathMode;
+  o.jsonFile = jsonFile;
+  o.chartFile = chartFile;
+  o.copyFloats = size;
+  o.compileTimeout = compileTimeout;
+  o.runTimeout = runTimeout;
+  o.python = peerPython();
+  // The chart needs matplotlib, not torch: the venv's python even with
+  // --torch=none.
+  o.chartPython = o.python.empty() ? defaultTorchPython() : o.python;
+  o.self = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&peerPython));
+
+  llvm::SmallVector<llvm::StringRef> items;
+  llvm::StringRef(threadsOption().getValue()).split(items, ',', -1, false);
+  for (llvm::StringRef item : items) {
+    int t = 0;
+    if (item.trim() == "N")
+      t = hostCores();
+    else if (item.trim().getAsInteger(10, t) || t < 1) {
+      llvm::errs() << "act-bench: bad --threads entry '" << item << "'\n";
+      return 1;
+    }
+    if (!llvm::is_contained(o.threads, t))
+      o.threads.push_back(t);
+  }
+  if (o.threads.empty()) {
+    llvm::errs() << "act-bench: --threads is empty\n";
+    return 1;
+  }
+
+  items.clear();
+  llvm::StringRef(impls).split(items, ',', -1, false);
+  for (llvm::StringRef item : items) {
+    item = item.trim();
+    if (item == "all") {
+      o.impls.assign(denseImpls().begin(), denseImpls().end());
+      continue;
+    }
+    if (!llvm::is_contained(denseImpls(), item)) {
+      llvm::errs() << "act-bench: unknown implementation '" << item
+                   << "' in --impls\n";
+      return 1;
+    }
+    o.impls.push_back(item.str());
+  }
+
+  auto dense = parseShapes(denseShapes);
+  auto swiglu = parseShapes(swigluShapes);
+  for (auto *shapes : {&dense, &swiglu})
+    if (!*shapes) {
+      llvm::errs() << "act-bench: " << llvm::toString(shapes->takeError())
+                   << "\n";
+      return 1;
+    }
+  o.workloads = denseWorkloads(*dense, *swiglu);
+  if (!filter.empty()) {
+    llvm::Regex re(filter);
+    std::string error;
+    if (!re.isValid(error)) {
+      llvm::errs() << "act-bench: bad --filter: " << error << "\n";
+      return 1;
+    }
+    llvm::erase_if(o.workloads,
+                   [&](const DenseWorkload &w) { return !re.match(w.name); });
+  }
+  if (list) {
+    for (const DenseWorkload &w : o.workloads)
+      llvm::outs() << llvm::format("%-24s %10.3f GFLOP\n", w.name.c_str(),
+                                   w.flops() * 1e-9);
+    return 0;
+  }
+  return runDenseSuite(o);
 }
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  threadsOption();
   // libLLVM registers hundreds of options of its own; show only ours.
-  cl::HideUnrelatedOptions(benchCategory);
+  cl::HideUnrelatedOptions({&benchCategory, &denseCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
-      "act-bench: act's activation kernels against memcpy, streaming copy "
-      "and oneDNN\n");
+      "act-bench: act's kernels against memcpy, streaming copy, oneDNN, "
+      "PyTorch and (--suite=dense) numpy and IREE\n");
   if (size < 1 || repetitions < 1 || warmup < 0) {
     llvm::errs() << "act-bench: need --size >= 1, --repetitions >= 1 and "
                     "--warmup >= 0\n";
     return 1;
   }
+  if (!actWorker.empty())
+    return runActWorker(actWorker, actWorkerThreads, actWorkerOut, repetitions,
+                        warmup, mathMode);
+  if (suite == Suite::dense)
+    return runDense(argv[0]);
+  for (cl::Option *o : std::initializer_list<cl::Option *>{
+           &threadsOption(), &denseShapes, &swigluShapes, &impls,
+           &compileTimeout, &runTimeout, &chartFile})
+    if (o->getNumOccurrences()) {
+      llvm::errs() << "act-bench: --" << o->ArgStr
+                   << " is an option of --suite=dense\n";
+      return 1;
+    }
 
   std::vector<Workload> workloads = allWorkloads(size);
   if (!filter.empty()) {
@@ -233,9 +379,8 @@ int main(int argc, char **argv) {
   }
 
   // PyTorch last, in a subprocess, on the same workloads.
-  std::string python =
-      torchPython == "auto" ? defaultTorchPython() : torchPython.getValue();
-  if (!python.empty() && python != "none") {
+  std::string python = peerPython();
+  if (!python.empty()) {
     llvm::errs() << "measuring PyTorch (" << python << "):\n";
     auto torch = measureTorch(python, workloads, repetitions, warmup);
     if (!torch) {

@@ -1,0 +1,172 @@
+//===- Machine.cpp - What the host can do, measured -----------------------===//
+
+#include "Machine.h"
+
+#include "OneDnn.h"
+
+#include <algorithm>
+#include <atomic>
+#include <immintrin.h>
+#include <sched.h>
+#include <thread>
+
+using namespace act::bench;
+
+IsaFlags act::bench::hostIsa() {
+  IsaFlags f;
+  f.avx2 = __builtin_cpu_supports("avx2");
+  f.fma = __builtin_cpu_supports("fma");
+  f.avx512f = __builtin_cpu_supports("avx512f");
+  return f;
+}
+
+int act::bench::hostCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+double act::bench::runOnThreads(int threads,
+                                const std::function<void(int)> &fn) {
+  if (threads <= 1) {
+    double start = wallSeconds();
+    fn(0);
+    return wallSeconds() - start;
+  }
+  // Every thread is started and waiting before the clock starts, so thread
+  // creation is not timed and all of them run at once.
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([&, i] {
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire))
+        std::this_thread::yield();
+      fn(i);
+    });
+  while (ready.load() != threads - 1)
+    std::this_thread::yield();
+  double start = wallSeconds();
+  go.store(true, std::memory_order_release);
+  fn(0);
+  for (std::thread &t : pool)
+    t.join();
+  return wallSeconds() - start;
+}
+
+//===----------------------------------------------------------------------===//
+// FMA peak.
+//===----------------------------------------------------------------------===//
+
+// 12 independent chains: an FMA's result is needed again only 12 FMAs
+// later, which covers latency x throughput of every current x86 core (4
+// cycles x 2 FMA pipes on Intel and AMD; 12 also fits the 16 ymm registers
+// with the two operands). c = c * a + b with a < 1 converges to b / (1 - a)
+// = 1: no overflow, no denormals, and nothing a compiler may fold.
+constexpr int kChains = 12;
+
+__attribute__((target("avx2,fma"))) static float fmaChains256(int64_t iters) {
+  __m256 a = _mm256_set1_ps(0.999f), b = _mm256_set1_ps(0.001f);
+  __m256 c[kChains];
+  for (int j = 0; j < kChains; ++j)
+    c[j] = _mm256_set1_ps(1.0f + 0.01f * float(j));
+  for (int64_t i = 0; i < iters; ++i) {
+#pragma clang loop unroll(full)
+    for (int j = 0; j < kChains; ++j)
+      c[j] = _mm256_fmadd_ps(c[j], a, b);
+  }
+  __m256 s = c[0];
+  for (int j = 1; j < kChains; ++j)
+    s = _mm256_add_ps(s, c[j]);
+  return _mm256_cvtss_f32(s);
+}
+
+__attribute__((target("avx512f"))) static float fmaChains512(int64_t iters) {
+  __m512 a = _mm512_set1_ps(0.999f), b = _mm512_set1_ps(0.001f);
+  __m512 c[kChains];
+  for (int j = 0; j < kChains; ++j)
+    c[j] = _mm512_set1_ps(1.0f + 0.01f * float(j));
+  for (int64_t i = 0; i < iters; ++i) {
+#pragma clang loop unroll(full)
+    for (int j = 0; j < kChains; ++j)
+      c[j] = _mm512_fmadd_ps(c[j], a, b);
+  }
+  __m512 s = c[0];
+  for (int j = 1; j < kChains; ++j)
+    s = _mm512_add_ps(s, c[j]);
+  return _mm512_reduce_add_ps(s);
+}
+
+/// Keeps the chains' results observable, so the loops are not dead code.
+static std::atomic<float> fmaSink{0};
+
+static FmaPeak measurePeak(const char *isa, int lanes, float (*chains)(int64_t),
+                           int threads, int repetitions) {
+  // About 30 ms per measurement: long enough that thread start and timer
+  // resolution do not matter, short enough to repeat on a shared machine.
+  int64_t iters = 1 << 16;
+  for (;;) {
+    double t = runOnThreads(1, [&](int) { fmaSink.store(chains(iters)); });
+    if (t > 0.03 || iters > (int64_t(1) << 34))
+      break;
+    iters *= t > 0.003 ? int64_t(std::max(2.0, 0.03 / t)) : 8;
+  }
+  double best = 0;
+  for (int r = 0; r < std::max(1, repetitions); ++r) {
+    double t = runOnThreads(threads, [&](int) {
+      float v = chains(iters);
+      fmaSink.store(v, std::memory_order_relaxed);
+    });
+    double fmas = double(threads) * double(iters) * kChains;
+    best = std::max(best, 2.0 * lanes * fmas / t * 1e-9);
+  }
+  return {isa, lanes, threads, best};
+}
+
+std::vector<FmaPeak> act::bench::measureFmaPeaks(int threads, int repetitions) {
+  IsaFlags isa = hostIsa();
+  std::vector<FmaPeak> peaks;
+  if (isa.avx2 && isa.fma)
+    peaks.push_back(measurePeak("avx2", 8, fmaChains256, threads, repetitions));
+  if (isa.avx512f)
+    peaks.push_back(
+        measurePeak("avx512", 16, fmaChains512, threads, repetitions));
+  return peaks;
+}
+
+//===----------------------------------------------------------------------===//
+// Copy bandwidth.
+//===----------------------------------------------------------------------===//
+
+std::vector<CopyBandwidth> act::bench::measureCopies(const float *in,
+                                                     float *out, int64_t n,
+                                                     int threads, int warmup,
+                                                     int repetitions) {
+  // Parts on 64-byte boundaries (the streaming copy's alignment).
+  std::vector<int64_t> begin;
+  for (int i = 0; i <= threads; ++i)
+    begin.push_back(std::min(n, (n * i / threads + 15) / 16 * 16));
+  std::vector<CopyBandwidth> results;
+  for (const char *impl : {"memcpy", "stream_copy"}) {
+    std::vector<Kernel> parts;
+    for (int i = 0; i < threads; ++i) {
+      const float *src = in + begin[i];
+      float *dst = out + begin[i];
+      int64_t len = begin[i + 1] - begin[i];
+      parts.push_back(impl == std::string("memcpy")
+                          ? makeMemcpy(src, dst, len)
+                          : makeStreamCopy(src, dst, len));
+    }
+    CopyBandwidth c;
+    c.impl = impl;
+    c.threads = threads;
+    c.floats = n;
+    c.time =
+        measure([&] { runOnThreads(threads, [&](int i) { parts[i].run(); }); },
+                warmup, repetitions);
+    results.push_back(c);
+  }
+  return results;
+}

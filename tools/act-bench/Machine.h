@@ -1,0 +1,73 @@
+//===- Machine.h - What the host can do, measured -------------*- C++ -*-===//
+//
+// The ceilings the dense suite reports its kernels against, measured in the
+// same run rather than taken from a data sheet: the FMA throughput of this
+// machine's cores at its vector width (one thread and all of them) and its
+// copy bandwidth at the same thread counts. On a shared machine a datasheet
+// peak would flatter nothing and explain nothing; a measured one moves with
+// the load the kernels see.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACT_BENCH_MACHINE_H
+#define ACT_BENCH_MACHINE_H
+
+#include "Bench.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace act {
+namespace bench {
+
+/// The ISA extensions the suite's kernels care about, as the CPU reports
+/// them (__builtin_cpu_supports).
+struct IsaFlags {
+  bool avx2 = false, fma = false, avx512f = false;
+};
+IsaFlags hostIsa();
+
+/// The CPUs this process may run on (its affinity mask).
+int hostCores();
+
+/// Runs fn(0), ..., fn(threads - 1) on `threads` threads released together
+/// (fn(0) on the calling thread); returns the wall seconds from the release
+/// until the last one finished.
+double runOnThreads(int threads, const std::function<void(int)> &fn);
+
+/// The FMA throughput of `threads` threads at once.
+struct FmaPeak {
+  /// "avx2" (__m256, 8 lanes) or "avx512" (__m512, 16 lanes).
+  std::string isa;
+  int lanes = 0;
+  int threads = 0;
+  /// 2 * lanes * FMAs per second over all threads, best of the repetitions.
+  double gflops = 0;
+};
+
+/// The FMA peak at every vector width the host has (AVX2+FMA, and AVX-512F
+/// when __builtin_cpu_supports says so): chains of independent FMAs, enough
+/// of them to cover the FMA latency of any current core, on `threads`
+/// threads at once.
+std::vector<FmaPeak> measureFmaPeaks(int threads, int repetitions);
+
+/// act-bench's copies (memcpy and the streaming copy of OneDnn.h) of `n`
+/// floats from `in` to `out`, split into `threads` contiguous parts copied
+/// at once; bytes = read plus written.
+struct CopyBandwidth {
+  /// "memcpy" or "stream_copy".
+  std::string impl;
+  int threads = 0;
+  int64_t floats = 0;
+  Measurement time;
+  double gbps() const { return 8.0 * double(floats) / time.min * 1e-9; }
+};
+std::vector<CopyBandwidth> measureCopies(const float *in, float *out, int64_t n,
+                                         int threads, int warmup,
+                                         int repetitions);
+
+} // namespace bench
+} // namespace act
+
+#endif // ACT_BENCH_MACHINE_H
