@@ -17,6 +17,7 @@
 #include "Torch.h"
 
 #include "act/Pipelines/Pipelines.h"
+#include "act/Runner/Runner.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -81,16 +82,11 @@ static cl::opt<Suite>
 
 // The dense suite's own options.
 static cl::OptionCategory denseCategory("act-bench --suite=dense options");
-/// --threads. libLLVM has an option of that name too (an int, for its own
-/// thread pools, of no use here), so ours is registered in main, after
-/// theirs is removed, instead of at static initialization, where the two
-/// would collide.
+/// --threads, registered in main rather than at static initialization so
+/// that libLLVM's own option of that name is released first.
 static cl::opt<std::string> &threadsOption() {
   static cl::opt<std::string> *threads = [] {
-    auto &registered = cl::getRegisteredOptions();
-    auto it = registered.find("threads");
-    if (it != registered.end())
-      it->second->removeArgument();
+    mlir::act::runner::releaseLLVMThreadsOption();
     return new cl::opt<std::string>(
         "threads", cl::cat(denseCategory),
         cl::desc("Thread counts, comma-separated; N = all cores"),
