@@ -606,6 +606,14 @@ FailureOr<SmallVector<Value>> ContractionEmitter::emit() {
   } else {
     dests.push_back(c.dest);
   }
+  // A tensor.empty destination gets a copy of its own: shared with other
+  // ops (the bias broadcast's init), eliminate-empty-tensors could not
+  // replace it with the function's output buffer, and the result would be
+  // computed into a temporary and copied.
+  for (Value &dest : dests)
+    if (auto empty = dest.getDefiningOp<tensor::EmptyOp>())
+      dest =
+          tensor::EmptyOp::create(b, empty.getType(), empty.getDynamicSizes());
 
   int64_t n = ranges[c.n];
   int64_t fullPanels = n / config.nr, tail = n - fullPanels * config.nr;
