@@ -35,6 +35,13 @@ echo "\$ act-run tools/demo/activations.mlir --function=ffn_activations --input=
 echo "\$ act-run tools/demo/activations.mlir --function=attention_scores --input=4x16x16xf32=random:2 --verify"
 "$build/bin/act-run" "$example" --function=attention_scores --input=4x16x16xf32=random:2 --verify | tail -n 1
 
+section "A dense layer (matmul + bias + gelu in one kernel): checked at a dot product's error bound, and timed"
+args="--function=dense_gelu --input=64x256xf32=random:3 --input=256x256xf32=random:4 --input=256xf32=random:5"
+echo "\$ act-run tools/demo/activations.mlir $args --verify"
+"$build/bin/act-run" "$example" $args --verify | tail -n 1
+echo "\$ act-run tools/demo/activations.mlir $args --benchmark"
+"$build/bin/act-run" "$example" $args --benchmark | grep -E 'compile|median|GFLOP'
+
 section "Bad input gets a diagnostic and a non-zero exit"
 bad='func.func @f(%x: tensor<4x7xf32>) -> tensor<4x3xf32> {
   %y = act.glu %x : tensor<4x7xf32> -> tensor<4x3xf32>

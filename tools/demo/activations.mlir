@@ -27,3 +27,16 @@ func.func @folded() -> tensor<4xf32> {
   %y = act.mish %c : tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// A dense layer, Y = gelu(X W + b): one matmul kernel with the bias and the
+// activation applied in registers (act-lower-contractions), on all cores.
+func.func @dense_gelu(%x: tensor<64x256xf32>, %w: tensor<256x256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
+  %e = tensor.empty() : tensor<64x256xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<64x256xf32>, tensor<256x256xf32>) outs(%f : tensor<64x256xf32>) -> tensor<64x256xf32>
+  %bb = linalg.broadcast ins(%b : tensor<256xf32>) outs(%e : tensor<64x256xf32>) dimensions = [0]
+  %a = arith.addf %m, %bb : tensor<64x256xf32>
+  %y = act.gelu %a : tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
