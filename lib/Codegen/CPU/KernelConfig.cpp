@@ -36,5 +36,9 @@ act::ContractionConfig act::selectContractionConfig(unsigned vectorBits,
   // several, and turns B's rows (N apart, often a multiple of the cache's
   // set stride) into one contiguous, conflict-free stream.
   config.packB = !bContiguousAlongN || m < 0 || m >= 4 * config.mr;
+  // A row block is read once per panel: copying it pays when there are
+  // several panels and row blocks.
+  int64_t panels = (n + config.nr - 1) / config.nr;
+  config.packA = (m < 0 || m >= 2 * config.mr) && panels >= 4;
   return config;
 }

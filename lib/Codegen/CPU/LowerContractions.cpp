@@ -248,6 +248,7 @@ private:
   Value readRow(Value source, ArrayRef<Value> indices, bool full, Type type);
   void packConstantB();
   Value packPanel(Value j, int64_t width);
+  Value packRowBlocks();
   SmallVector<Value> panel(Value p, int64_t width, ValueRange dests);
   SmallVector<Value> rows(Value first, Value last, int64_t height, Value p,
                           Value j, int64_t width, Value bPanel,
@@ -265,6 +266,8 @@ private:
   DenseMap<unsigned, Value> batchIvs;
   /// B packed at compile time: [panels, K, NR].
   Value packedConstant;
+  /// A's full row blocks packed: [M / MR, K, MR], or null.
+  Value packedA;
 };
 
 } // namespace
@@ -520,10 +523,16 @@ SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
           bRow = readRow(c.b.source, indicesFor(c.b, ivs), full, c.computeType);
         }
         SmallVector<Value> next;
+        // A full row block reads its packed copy: one stream in order.
+        Value block;
+        if (packedA && height == config.mr)
+          block = arith::DivUIOp::create(b, i, index(config.mr));
         for (int64_t r = 0; r < height; ++r) {
           ivs[c.m] = arith::AddIOp::create(b, i, index(r));
-          Value a =
-              tensor::ExtractOp::create(b, c.a.source, indicesFor(c.a, ivs));
+          Value a = block ? tensor::ExtractOp::create(
+                                b, packedA, ValueRange{block, k, index(r)})
+                          : tensor::ExtractOp::create(b, c.a.source,
+                                                      indicesFor(c.a, ivs));
           if (a.getType() != c.computeType)
             a = arith::ExtFOp::create(b, c.computeType, a);
           Value splat = vector::BroadcastOp::create(b, accType, a);
@@ -569,6 +578,57 @@ SmallVector<Value> ContractionEmitter::rows(Value first, Value last,
                    return microKernel(i, height, p, j, width, bPanel, iter);
                  })
       ->getResults();
+}
+
+/// Copies A's full blocks of MR rows into [M / MR, K, MR], so that the
+/// micro-kernel reads MR consecutive elements per k instead of one from each
+/// of MR rows K apart (as many streams as rows, which the hardware
+/// prefetchers do not all follow). Done once, before the panels that all
+/// reuse it.
+Value ContractionEmitter::packRowBlocks() {
+  int64_t mr = config.mr, k = ranges[c.k];
+  Value m = loopSize(c.m);
+  Value blocks = arith::DivUIOp::create(b, m, index(mr));
+  SmallVector<Value> dynamicSizes;
+  if (ShapedType::isDynamic(ranges[c.m]))
+    dynamicSizes.push_back(blocks);
+  auto type = RankedTensorType::get({ShapedType::isDynamic(ranges[c.m])
+                                         ? ShapedType::kDynamic
+                                         : ranges[c.m] / mr,
+                                     k, mr},
+                                    c.computeType);
+  Value buffer = bufferization::AllocTensorOp::create(b, type, dynamicSizes);
+  Value zero = index(0);
+  VectorType blockType = VectorType::get({mr}, c.computeType);
+  scf::ForOp loop = forLoop(
+      zero, blocks, index(1), ValueRange{buffer},
+      [&](Value blk, ValueRange iter) -> SmallVector<Value> {
+        Value first = arith::MulIOp::create(b, blk, index(mr));
+        return {forLoop(zero, index(k), index(1), iter,
+                        [&](Value kk, ValueRange inner) -> SmallVector<Value> {
+                          DenseMap<unsigned, Value> ivs(batchIvs);
+                          ivs[c.k] = kk;
+                          Value v = arith::ConstantOp::create(
+                              b, DenseElementsAttr::get(
+                                     blockType, b.getZeroAttr(c.computeType)));
+                          for (int64_t r = 0; r < mr; ++r) {
+                            ivs[c.m] =
+                                arith::AddIOp::create(b, first, index(r));
+                            Value a = tensor::ExtractOp::create(
+                                b, c.a.source, indicesFor(c.a, ivs));
+                            if (a.getType() != c.computeType)
+                              a = arith::ExtFOp::create(b, c.computeType, a);
+                            v = vector::InsertOp::create(b, a, v, r);
+                          }
+                          return {vector::TransferWriteOp::create(
+                                      b, v, inner[0], ValueRange{blk, kk, zero},
+                                      ArrayRef<bool>{true})
+                                      .getResult()};
+                        })
+                    ->getResult(0)};
+      });
+  loop->setAttr(act::kParallelLoopAttr, b.getUnitAttr());
+  return loop->getResult(0);
 }
 
 /// One panel of NR columns (`width` of them real) for every row.
@@ -629,6 +689,8 @@ FailureOr<SmallVector<Value>> ContractionEmitter::emit() {
           ->getResults();
     }
     SmallVector<Value> results(iter);
+    if (config.packA)
+      packedA = packRowBlocks();
     if (fullPanels) {
       scf::ForOp panels = forLoop(index(0), index(fullPanels), index(1),
                                   results, [&](Value p, ValueRange inner) {

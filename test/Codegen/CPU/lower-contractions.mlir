@@ -6,6 +6,13 @@
 // max applied to the accumulators before their single store.
 // CHECK-LABEL: func.func @dense_bias_relu
 // CHECK-NOT:     linalg.
+// A's full row blocks are packed once, interleaved by row, for all panels.
+// AVX2:          bufferization.alloc_tensor() : tensor<10x64x6xf32>
+// AVX512:        bufferization.alloc_tensor() : tensor<5x64x12xf32>
+// CHECK:         %[[PA:.*]] = scf.for
+// CHECK:           tensor.extract %arg0
+// CHECK:           vector.from_elements
+// CHECK:         } {act.parallel}
 // CHECK:         scf.for %[[P:.*]] = %c0 to %[[PANELS:.*]] step %c1 iter_args(%[[OUT:.*]] = %{{.*}})
 // CHECK:           %[[J:.*]] = arith.muli %[[P]]
 // CHECK:           %[[PACKED:.*]] = bufferization.alloc_tensor() : tensor<64x[[NR:16|32]]xf32>
@@ -15,7 +22,7 @@
 // AVX2:              scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // AVX512:            scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // CHECK:               vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<64x[[NR]]xf32>, vector<[[NR]]xf32>
-// CHECK:               tensor.extract %arg0[%[[I]], %{{.*}}] : tensor<60x64xf32>
+// CHECK:               tensor.extract %[[PA]][%{{.*}}, %{{.*}}, %c0]
 // CHECK:               vector.broadcast
 // CHECK:               vector.fma
 // CHECK:             %[[BIAS:.*]] = vector.transfer_read %arg2[%[[J]]]
@@ -45,7 +52,7 @@ func.func @dense_bias_relu(%x: tensor<60x64xf32>, %w: tensor<64x256xf32>, %b: te
 // must be in memory), the matmul alone is lowered and stores its
 // accumulators, and the generic stays for act-tile-and-vectorize.
 // CHECK-LABEL: func.func @refuse_second_user
-// CHECK:         %[[MM:.*]] = scf.for
+// CHECK:         %[[MM:.*]] = scf.for {{.*}} -> (tensor<12x64xf32>)
 // CHECK:           vector.fma
 // CHECK-NOT:       math.tanh
 // CHECK:         } {act.parallel}

@@ -25,6 +25,9 @@ struct ContractionConfig {
   /// Whether each K x NR panel of B is copied into a contiguous buffer
   /// before the row blocks use it (always when B is not contiguous along N).
   bool packB = false;
+  /// Whether A's full row blocks are copied, interleaved by row, once before
+  /// the panels (which all reuse them).
+  bool packA = false;
 };
 
 /// The configuration for a contraction of the given sizes (`m` < 0:
