@@ -36,6 +36,8 @@ import time
 import torch
 import torch.nn.functional as F
 
+from torch_peers import measure  # one timing loop for both scripts
+
 # Everything printed below, by us or by a library, goes to stderr: stdout is
 # the JSON answer alone.
 _answer = os.fdopen(os.dup(1), "w")
@@ -104,26 +106,6 @@ def error(w, tensors, y):
     if math.isnan(worst):
         return float("inf")
     return worst / largest if largest > 0 else worst
-
-
-def measure(call, reps, warmup):
-    start = time.perf_counter()
-    call()
-    first = time.perf_counter() - start
-    for _ in range(warmup):
-        call()
-    times = []
-    cpu, wall = time.process_time(), time.perf_counter()
-    for _ in range(reps):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    cpu_per_wall = (time.process_time() - cpu) / (time.perf_counter() - wall)
-    times.sort()
-    n = len(times)
-    median = times[n // 2] if n % 2 else (times[n // 2 - 1] + times[n // 2]) / 2
-    return {"min": times[0], "median": median, "max": times[-1],
-            "first": first, "cpu_per_wall": cpu_per_wall}
 
 
 def row(w, impl, threads, note, timing=None, setup=None, err=None):

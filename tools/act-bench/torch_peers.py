@@ -59,6 +59,27 @@ def kernel(op, attrs, x, y):
     return table.get(op)
 
 
+def measure(call, reps, warmup):
+    """The first call, `warmup` untimed calls, then `reps` timed ones."""
+    start = time.perf_counter()
+    call()
+    first = time.perf_counter() - start
+    for _ in range(warmup):
+        call()
+    times = []
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(reps):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    cpu_per_wall = (time.process_time() - cpu) / (time.perf_counter() - wall)
+    times.sort()
+    n = len(times)
+    median = times[n // 2] if n % 2 else (times[n // 2 - 1] + times[n // 2]) / 2
+    return {"min": times[0], "median": median, "max": times[-1],
+            "first": first, "cpu_per_wall": cpu_per_wall}
+
+
 def main():
     request = json.load(sys.stdin)
     reps, warmup = request["repetitions"], request["warmup"]
@@ -76,30 +97,14 @@ def main():
             continue
         name, call = entry
         try:
-            start = time.perf_counter()
-            call()
-            first = time.perf_counter() - start
+            timing = measure(call, reps, warmup)
         except Exception as e:  # an op this torch lacks: not a peer here
             print("torch_peers: %s: %s" % (w["name"], e), file=sys.stderr)
             continue
-        for _ in range(warmup):
-            call()
-        times = []
-        cpu, wall = time.process_time(), time.perf_counter()
-        for _ in range(reps):
-            start = time.perf_counter()
-            call()
-            times.append(time.perf_counter() - start)
-        cpu_per_wall = (time.process_time() - cpu) / (time.perf_counter() - wall)
-        times.sort()
         results.append({
             "workload": w["name"],
-            "min": times[0],
-            "median": times[len(times) // 2],
-            "max": times[-1],
-            "first": first,
+            **timing,
             "repetitions": reps,
-            "cpu_per_wall": cpu_per_wall,
             "note": "torch %s aten::%s.out, %d thread, %s" % (
                 torch.__version__, name, torch.get_num_threads(),
                 torch.backends.cpu.get_cpu_capability()),
