@@ -225,6 +225,31 @@ out = run("matmul_transpose_b", tmaps, [x, wt], 1)
 if out:
     check("matmul_transpose_b", out[0], x.astype(np.float64) @ wt.T, bound)
 
+# A linalg.generic contraction reading A transposed (A^T stored K x M).
+m, k, n = 13, 21, 35
+at = rng.standard_normal((k, m), dtype=np.float32)
+w = rng.standard_normal((k, n), dtype=np.float32)
+generic = """func.func @g(%%a: %s, %%w: %s) -> %s {
+  %%o = tensor.empty() : %s
+  %%z = arith.constant 0.0 : f32
+  %%f = linalg.fill ins(%%z : f32) outs(%%o : %s) -> %s
+  %%m = linalg.generic {indexing_maps = [affine_map<(i, j, l) -> (l, i)>, affine_map<(i, j, l) -> (l, j)>, affine_map<(i, j, l) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%%a, %%w : %s, %s) outs(%%f : %s) {
+  ^bb0(%%x: f32, %%y: f32, %%acc: f32):
+    %%p = arith.mulf %%x, %%y : f32
+    %%s = arith.addf %%acc, %%p : f32
+    linalg.yield %%s : f32
+  } -> %s
+  %%r = act.silu %%m : %s
+  return %%r : %s
+}
+""" % (t([k, m]), t([k, n]), t([m, n]), t([m, n]), t([m, n]), t([m, n]),
+       t([k, m]), t([k, n]), t([m, n]), t([m, n]), t([m, n]), t([m, n]))
+out = run("generic_transposed_a", generic, [at, w], 1)
+if out:
+    z = torch.from_numpy(at.T.astype(np.float64)) @ torch.from_numpy(w).double()
+    bnd = (np.abs(at.T).astype(np.float64) @ np.abs(w)) * k * U * 1.2
+    check("generic_transposed_a", out[0], torch.nn.functional.silu(z).numpy(), bnd)
+
 # batch_matmul accumulating into an input (a dynamic M is covered by
 # lower-contractions.mlir: act-run takes static shapes only).
 bsz, m, k, n = 3, 10, 7, 21
