@@ -226,7 +226,7 @@ public:
 
   /// Emits the kernel; returns the values replacing the epilogue's results
   /// (or the contraction's).
-  FailureOr<SmallVector<Value>> emit();
+  SmallVector<Value> emit();
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -323,7 +323,7 @@ Value ContractionEmitter::readRow(Value source, ArrayRef<Value> indices,
 
 /// Copies B into [panels, K, NR] at compile time (zeros past N).
 void ContractionEmitter::packConstantB() {
-  if (!c.batch.empty() || c.b.source.getType() == nullptr)
+  if (!c.batch.empty())
     return;
   auto constant = c.b.source.getDefiningOp<arith::ConstantOp>();
   if (!constant)
@@ -333,10 +333,10 @@ void ContractionEmitter::packConstantB() {
   int64_t panels = (n + config.nr - 1) / config.nr;
   if (!dense || panels * k * config.nr > kMaxConstantPackElements)
     return;
-  auto type = cast<RankedTensorType>(dense.getType());
-  unsigned kDim = *c.b.dimOf(c.k), nDim = *c.b.dimOf(c.n);
-  int64_t kStride = type.getRank() == 2 && kDim == 0 ? type.getDimSize(1) : 1;
-  int64_t nStride = type.getRank() == 2 && nDim == 0 ? type.getDimSize(1) : 1;
+  // Without batch loops B is [K, N] or (read through a transpose) [N, K].
+  int64_t inner = cast<RankedTensorType>(dense.getType()).getDimSize(1);
+  bool kOuter = *c.b.dimOf(c.k) == 0;
+  int64_t kStride = kOuter ? inner : 1, nStride = kOuter ? 1 : inner;
   SmallVector<double> values;
   values.reserve(dense.getNumElements());
   for (APFloat v : dense.getValues<APFloat>())
@@ -411,9 +411,6 @@ SmallVector<Value> ContractionEmitter::applyEpilogue(Value row, Value acc,
   Value contractionValue = acc;
   if (accElement != c.computeType)
     contractionValue = arith::TruncFOp::create(b, rowType(accElement), acc);
-  DenseMap<unsigned, Value> ivs(batchIvs);
-  ivs[c.m] = row;
-  ivs[c.n] = j;
   if (!c.epilogue)
     return {contractionValue};
 
@@ -423,7 +420,7 @@ SmallVector<Value> ContractionEmitter::applyEpilogue(Value row, Value acc,
   // Loop l of the epilogue is dimension l of C: batch..., m, n.
   SmallVector<Value> loopValues;
   for (unsigned loop : c.batch)
-    loopValues.push_back(ivs.lookup(loop));
+    loopValues.push_back(batchIvs.lookup(loop));
   loopValues.append({row, j});
 
   IRMapping mapping;
@@ -655,7 +652,7 @@ SmallVector<Value> ContractionEmitter::panel(Value p, int64_t width,
   return rows(full, m, 1, p, j, width, bPanel, results);
 }
 
-FailureOr<SmallVector<Value>> ContractionEmitter::emit() {
+SmallVector<Value> ContractionEmitter::emit() {
   packConstantB();
   // The tensors written: the epilogue's outputs, with the contraction's own
   // result (an epilogue may update it in place) replaced by its destination.
@@ -737,12 +734,7 @@ struct ActLowerContractionsPass final
           vectorBits, c.computeType.getIntOrFloatBitWidth(), ranges[c.m],
           ranges[c.n], ranges[c.k], bContiguous);
       ContractionEmitter emitter(b, c, config, fma);
-      FailureOr<SmallVector<Value>> results = emitter.emit();
-      if (failed(results)) {
-        c.op.emitOpError("act-lower-contractions could not lower it");
-        return signalPassFailure();
-      }
-      rewriter.replaceOp(root, *results);
+      rewriter.replaceOp(root, emitter.emit());
       if (c.epilogue)
         rewriter.eraseOp(c.op);
     }
