@@ -122,17 +122,6 @@ std::string act::bench::actMathOption(mlir::act::math::MathMode math) {
   return math == mlir::act::math::MathMode::fast ? "math=fast" : "math=precise";
 }
 
-bool act::bench::actPipelineHasOption(llvm::StringRef name) {
-  // Any value will do: an unknown option fails before its value is parsed,
-  // and a known one with a bad value fails with a different message.
-  mlir::act::ActToLLVMPipelineOptions options;
-  std::string error;
-  llvm::raw_string_ostream os(error);
-  if (succeeded(options.parseFromString((name + "=1").str(), os)))
-    return true;
-  return !llvm::StringRef(error).contains("no such option");
-}
-
 std::optional<ActCompiled>
 act::bench::compileAct(llvm::StringRef moduleText,
                        llvm::StringRef pipelineOptions, std::string *why) {
@@ -237,7 +226,7 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
   getState();
   double start = now();
   std::optional<ActCompiled> compiled =
-      compileAct(actModuleText(w), actMathOption(math), why);
+      compileAct(actModuleText(w), actMathOption(math) + " threads=1", why);
   if (!compiled)
     return std::nullopt;
   Kernel kernel;

@@ -46,10 +46,6 @@ std::optional<ActCompiled> compileAct(llvm::StringRef moduleText,
                                       llvm::StringRef pipelineOptions,
                                       std::string *why = nullptr);
 
-/// Whether act-to-llvm has an option called `name` (options are parsed by
-/// name, so this is known at run time without a context).
-bool actPipelineHasOption(llvm::StringRef name);
-
 /// act-to-llvm's option text for `math`: "math=precise" or "math=fast".
 std::string actMathOption(mlir::act::math::MathMode math);
 

@@ -163,10 +163,8 @@ int act::bench::runActWorker(llvm::StringRef name, int threads,
   Buffer out(w->outElements());
   std::fill(out.get(), out.get() + w->outElements(), NAN);
 
-  bool hasThreads = actPipelineHasOption("threads");
-  std::string options = actMathOption(math);
-  if (hasThreads)
-    options += " threads=" + std::to_string(threads);
+  std::string options =
+      actMathOption(math) + " threads=" + std::to_string(threads);
   std::string why;
   std::optional<ActCompiled> compiled =
       compileAct(denseActModuleText(*w), options, &why);
@@ -181,9 +179,7 @@ int act::bench::runActWorker(llvm::StringRef name, int threads,
           compiled->cpu, compiled->mallocs ? "malloc+copy" : "in place",
           math == mlir::act::math::MathMode::fast ? "fast" : "precise",
           compiled->pipelineSeconds, compiled->jitSeconds,
-          hasThreads ? "act-to-llvm{threads=" + std::to_string(threads) + "}"
-                     : std::string("1 thread (act-to-llvm has no "
-                                   "threads option)"))
+          "act-to-llvm{threads=" + std::to_string(threads) + "}")
           .str();
   say(llvm::formatv("compiled {0:e9}\t{1}",
                     compiled->pipelineSeconds + compiled->jitSeconds, note)
@@ -647,7 +643,6 @@ jsonReport(const DenseOptions &o, const std::vector<Ceiling> &ceilings,
       {"warmup", o.warmup},
       {"threads", llvm::json::Array(o.threads)},
       {"math", o.math == mlir::act::math::MathMode::fast ? "fast" : "precise"},
-      {"act_threads_option", actPipelineHasOption("threads")},
       {"tolerance", kDenseTolerance},
       {"gflops", "flops / median time; 2 m k n per matmul"}};
   for (const auto &[key, value] : info)
@@ -770,7 +765,6 @@ int act::bench::runDenseSuite(const DenseOptions &o) {
   initOneDnn();
   std::string dnnlInfo = oneDnnVersion();
   IsaFlags isa = hostIsa();
-  bool actThreads = actPipelineHasOption("threads");
   llvm::outs() << "act-bench --suite=dense: " << cpuModel() << ", "
                << hostCores() << " cores, avx2 " << (isa.avx2 ? "yes" : "no")
                << ", fma " << (isa.fma ? "yes" : "no") << ", avx512f "
@@ -782,9 +776,6 @@ int act::bench::runDenseSuite(const DenseOptions &o) {
                       ",")
                << "; " << o.repetitions << " repetitions after 1 + " << o.warmup
                << " warm-up calls\n";
-  if (!actThreads)
-    llvm::outs() << "note: act-to-llvm has no threads option yet: act runs "
-                    "at 1 thread only\n";
 
   // The ceilings before and after the kernels, the better of the two: on a
   // shared machine a peak measured while another job ran would understate
@@ -839,17 +830,7 @@ int act::bench::runDenseSuite(const DenseOptions &o) {
       }
       if (wanted(o, "act")) {
         std::fill(out.get(), out.get() + w.outElements(), NAN);
-        DenseResult r;
-        if (t != 1 && !actThreads) {
-          r.workload = w.name;
-          r.impl = "act";
-          r.threads = t;
-          r.flops = w.flops();
-          r.note = "not run: act-to-llvm has no threads option (act runs at "
-                   "1 thread only; see the 1-thread row)";
-        } else {
-          r = measureAct(o, w, t, out.get());
-        }
+        DenseResult r = measureAct(o, w, t, out.get());
         check(r, false);
         progress(r);
         results.push_back(std::move(r));

@@ -137,6 +137,10 @@ struct ActParallelizePass final
         b.setInsertionPointAfter(loop);
         memref::DeallocOp::create(b, copy->getResult(0));
       }
+      // The shared original is left with its dealloc alone.
+      for (Operation *user : llvm::make_early_inc_range(buffer.getUsers()))
+        user->erase();
+      alloc->erase();
     }
   }
 };
