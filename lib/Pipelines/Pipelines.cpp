@@ -31,14 +31,14 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
   std::string parallelize, toOpenMP;
   if (options.threads != 1) {
     parallelize = llvm::formatv("act-parallelize{{threads={0}},",
-                                std::max<int64_t>(0, options.threads));
+                                options.threads.getValue());
     // canonicalize inlines the memref.alloca_scope the conversion wraps
     // each iteration in (act-thread-local-allocas has moved its allocas to
     // the threads), which convert-scf-to-cf could not lower into blocks.
     toOpenMP =
         llvm::formatv("convert-scf-to-openmp{{num-threads={0}},"
                       "func.func(act-thread-local-allocas),canonicalize,",
-                      std::max<int64_t>(0, options.threads));
+                      options.threads.getValue());
   }
   std::string pipeline = llvm::formatv(
       "convert-act-to-linalg{{math={2}},"

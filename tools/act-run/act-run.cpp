@@ -103,7 +103,7 @@ static cl::opt<std::string>
                        "a CPU with wider vectors than this one cannot run"),
               cl::init("host"), cl::cat(category));
 [[maybe_unused]] static const bool threadsReleased = releaseLLVMThreadsOption();
-static cl::opt<int64_t>
+static cl::opt<unsigned>
     threads("threads",
             cl::desc("Threads the kernels run on (act-to-llvm's threads): 0 "
                      "(default) all cores, 1 single-threaded, N"),

@@ -39,7 +39,7 @@ struct ActToLLVMPipelineOptions
       llvm::cl::desc("Outputs of at least this many bytes are written with "
                      "non-temporal stores (0: never)"),
       llvm::cl::init(16 << 20)};
-  Option<int64_t> threads{
+  Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("Threads the kernels run on through OpenMP: 0 (default) "
                      "all cores (or OMP_NUM_THREADS), 1 single-threaded code "

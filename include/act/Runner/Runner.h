@@ -55,7 +55,7 @@ struct CompileOptions {
   std::string targetCpu = "host";
   MathMode math = MathMode::precise;
   /// act-to-llvm's `threads`: 0 all cores, 1 single-threaded, N.
-  int64_t threads = 0;
+  unsigned threads = 0;
 };
 
 /// libLLVM registers an undocumented global `-threads` option of its own;
