@@ -88,3 +88,19 @@ func.func @log_softmax_columns(%x: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
   %0 = act.log_softmax %x {dim = 0 : i64} : tensor<2048x64xf32>
   return %0 : tensor<2048x64xf32>
 }
+
+// A tensor from a func.call feeding a tiled op is read, never recomputed:
+// the call is not a producer that fusion may clone into the row loop (it was,
+// once, and ran 256 times).
+// CHECK-LABEL: func @call_producer
+// CHECK: call @produce
+// CHECK-NOT: call @produce
+// CHECK: scf.for
+// CHECK-NOT: call @produce
+// CHECK: return
+func.func private @produce(tensor<256x10xf32>) -> tensor<256x10xf32>
+func.func @call_producer(%x: tensor<256x10xf32>) -> tensor<256x10xf32> {
+  %0 = func.call @produce(%x) : (tensor<256x10xf32>) -> tensor<256x10xf32>
+  %1 = act.relu %0 : tensor<256x10xf32>
+  return %1 : tensor<256x10xf32>
+}

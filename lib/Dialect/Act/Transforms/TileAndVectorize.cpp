@@ -53,6 +53,10 @@ static LogicalResult tileRowsAndFuse(RewriterBase &rewriter,
   options.setFusionControlFn(
       [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        // Only ops that can compute a tile: anything else (a func.call
+        // returning the tensor, say) would be cloned whole into the loop.
+        if (!isa<TilingInterface>(producer.getOwner()))
+          return std::nullopt;
         auto linalgProducer = dyn_cast<linalg::LinalgOp>(producer.getOwner());
         // A producer reducing along a tiled loop would be recomputed whole
         // for every tile.
