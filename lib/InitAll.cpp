@@ -1,6 +1,8 @@
 //===- InitAll.cpp - Register everything act provides -----------*- C++ -*-===//
 
 #include "act/InitAll.h"
+#include "act/Autodiff/ExternalModels.h"
+#include "act/Autodiff/Passes.h"
 #include "act/Codegen/CPU/Passes.h"
 #include "act/Conversion/Passes.h"
 #include "act/Dialect/Act/IR/ActDialect.h"
@@ -11,9 +13,11 @@
 
 void mlir::act::registerAllDialects(DialectRegistry &registry) {
   registry.insert<act::ActDialect, arith::ArithDialect>();
+  registerDifferentiableExternalModels(registry);
 }
 
 void mlir::act::registerAllPasses() {
+  registerActAutodiffPasses();
   registerActCodegenCPUPasses();
   registerActConversionPasses();
   registerActTransformsPasses();

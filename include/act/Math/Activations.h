@@ -33,6 +33,7 @@
 #define ACT_MATH_ACTIVATIONS_H
 
 #include <cmath>
+#include <utility>
 
 namespace mlir {
 namespace act {
@@ -346,12 +347,17 @@ T sigmoidDerivative(T x) {
   return sigmoid(x) * sigmoid(-x);
 }
 
+/// alpha strictly between the kinks -beta / alpha and (1 - beta) / alpha
+/// (compared in x, as PyTorch's x > -3 && x < 3: alpha x + beta would round
+/// next to them), else 0; NaN gives 0.
 template <typename T>
 T hardSigmoidDerivative(T x, double alpha, double beta) {
-  T z = x * alpha + beta;
-  return select(z > 0.0,
-                select(z < 1.0, splatLike(x, alpha), splatLike(x, 0.0)),
-                splatLike(x, 0.0));
+  if (alpha == 0.0)
+    return splatLike(x, 0.0);
+  double lo = -beta / alpha, hi = (1.0 - beta) / alpha;
+  if (alpha < 0.0)
+    std::swap(lo, hi);
+  return select(x > lo && x < hi, splatLike(x, alpha), splatLike(x, 0.0));
 }
 
 template <typename T>
@@ -368,12 +374,11 @@ T tanhDerivative(T x) {
   return t * 4.0 / (d * d);
 }
 
-/// PyTorch's conditions pick the piece at the kinks and send NaN to the
-/// identity piece.
+/// 1 strictly inside (min_val, max_val), else 0: PyTorch's autograd gives 0
+/// at both kinks and for NaN.
 template <typename T>
 T hardTanhDerivative(T x, double minVal, double maxVal) {
-  return select(x <= minVal || x >= maxVal, splatLike(x, 0.0),
-                splatLike(x, 1.0));
+  return select(x > minVal && x < maxVal, splatLike(x, 1.0), splatLike(x, 0.0));
 }
 
 template <typename T>
@@ -382,10 +387,11 @@ T tanhShrinkDerivative(T x) {
   return y * y;
 }
 
+/// 1 outside [-lambd, lambd], else 0 (0 at the kinks and for NaN, as
+/// PyTorch's autograd).
 template <typename T>
 T softShrinkDerivative(T x, double lambd) {
-  return select(x >= -lambd && x <= lambd, splatLike(x, 0.0),
-                splatLike(x, 1.0));
+  return select(x < -lambd || x > lambd, splatLike(x, 1.0), splatLike(x, 0.0));
 }
 
 template <typename T>
@@ -393,10 +399,12 @@ T hardShrinkDerivative(T x, double lambd) {
   return softShrinkDerivative(x, lambd);
 }
 
+/// 1 / (1 + |x|)^2; + (x - x) makes it NaN at +-Inf, where PyTorch's
+/// forward and its autograd give NaN too.
 template <typename T>
 T softsignDerivative(T x) {
   T d = 1.0 + abs(x);
-  return 1.0 / (d * d);
+  return 1.0 / (d * d) + (x - x);
 }
 
 template <typename T>
@@ -431,20 +439,21 @@ T rreluDerivative(T x, double lower, double upper) {
   return leakyReluDerivative(x, (lower + upper) / 2.0);
 }
 
+/// The ELUs send NaN through the exp piece: PyTorch's autograd gives NaN.
 template <typename T>
 T eluDerivative(T x, double alpha) {
-  return select(x <= 0.0, exp(x) * alpha, splatLike(x, 1.0));
+  return select(x > 0.0, splatLike(x, 1.0), exp(x) * alpha);
 }
 
 template <typename T>
 T celuDerivative(T x, double alpha) {
-  return select(x <= 0.0, exp(x * (1.0 / alpha)), splatLike(x, 1.0));
+  return select(x > 0.0, splatLike(x, 1.0), exp(x * (1.0 / alpha)));
 }
 
 template <typename T>
 T seluDerivative(T x) {
-  return select(x <= 0.0, exp(x) * (kSeluAlpha * kSeluScale),
-                splatLike(x, kSeluScale));
+  return select(x > 0.0, splatLike(x, kSeluScale),
+                exp(x) * (kSeluAlpha * kSeluScale));
 }
 
 /// Phi(x) + x phi(x).
@@ -494,11 +503,58 @@ T mishDerivative(T x) {
 }
 
 /// 0 up to -3, 1 from 3 on (PyTorch's choice at both kinks), x/3 + 1/2
-/// between.
+/// between and for NaN (which it turns into NaN, as PyTorch's autograd).
 template <typename T>
 T hardswishDerivative(T x) {
   return select(x <= -3.0, splatLike(x, 0.0),
-                select(x < 3.0, x * (1.0 / 3.0) + 0.5, splatLike(x, 1.0)));
+                select(x >= 3.0, splatLike(x, 1.0), x * (1.0 / 3.0) + 0.5));
+}
+
+//===----------------------------------------------------------------------===//
+// Derivatives from the forward output y = f(x), where that is cheaper (no
+// transcendental recomputed) or as accurate. Each equals the derivative at x
+// for every x, NaN, +-Inf and -0 included, under the parameter condition its
+// op states (docs/Derivatives.md).
+//===----------------------------------------------------------------------===//
+
+/// y > 0 exactly where x > 0; NaN gives 1 as from x.
+template <typename T>
+T reluDerivativeFromOutput(T y) {
+  return reluDerivative(y);
+}
+
+/// With slope >= 0, y > 0 exactly where x > 0.
+template <typename T>
+T leakyReluDerivativeFromOutput(T y, double negativeSlope) {
+  return leakyReluDerivative(y, negativeSlope);
+}
+
+/// y (1 - y): PyTorch's and oneDNN's form. Its absolute error is that of y,
+/// about 2^-24; relative to the tiny derivative at large x it is not small.
+template <typename T>
+T sigmoidDerivativeFromOutput(T y) {
+  return y * (1.0 - y);
+}
+
+/// 1 - y^2, as PyTorch's tanh_backward; the same caveat as for sigmoid.
+template <typename T>
+T tanhDerivativeFromOutput(T y) {
+  return 1.0 - y * y;
+}
+
+/// y + alpha = alpha e^x for y <= 0 (alpha >= 0 keeps y <= 0 exactly where
+/// x <= 0), else 1; PyTorch's elu_backward with is_result.
+template <typename T>
+T eluDerivativeFromOutput(T y, double alpha) {
+  return select(y > 0.0, splatLike(y, 1.0), y + alpha);
+}
+
+/// dx = dy * f'(x) for the backward ops, and +0 where f'(x) = 0 whatever dy
+/// is: PyTorch's masked backward kernels (threshold_backward, hardtanh's)
+/// give 0 there for a NaN or infinite dy, and +0 for a negative one.
+template <typename T>
+T applyDerivative(T grad, T derivative) {
+  return select(derivative == 0.0, splatLike(grad, 0.0), grad * derivative);
 }
 
 } // namespace math

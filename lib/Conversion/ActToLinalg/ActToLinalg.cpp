@@ -126,6 +126,32 @@ struct UnaryActivationLowering : ActLowering<OpT> {
   }
 };
 
+/// Any backward op with `backward(T dy, T source)` (see Act_UnaryGradOp).
+template <typename OpT>
+struct UnaryActivationGradLowering : ActLowering<OpT> {
+  using ActLowering<OpT>::ActLowering;
+
+  LogicalResult matchAndRewrite(OpT op,
+                                PatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    auto fn = [&](ArrayRef<IRValue> args) {
+      return op.backward(args[0], args[1]);
+    };
+    Value grad = op.getGrad(), source = op.getSource();
+    Value result;
+    if (auto tensor = dyn_cast<RankedTensorType>(source.getType())) {
+      AffineMap id = b.getMultiDimIdentityMap(tensor.getRank());
+      Value init = emptyLike(b, source, tensor.getElementType());
+      result = buildParallelGeneric(b, {grad, source}, {id, id}, init, fn,
+                                    this->mode);
+    } else {
+      result = emitElementwise(b, {grad, source}, fn, this->mode);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct PReluLowering : ActLowering<PReluOp> {
   using ActLowering::ActLowering;
 
@@ -288,6 +314,46 @@ struct SoftmaxLowering : ActLowering<OpT> {
   }
 };
 
+/// The backward of softmax, log_softmax and softmin from y along `dim`:
+///   softmax:     dx = y (dy - sum(dy y))
+///   softmin:     dx = y (sum(dy y) - dy)
+///   log_softmax: dx = dy - exp(y) sum(dy).
+template <typename OpT>
+struct SoftmaxGradLowering : ActLowering<OpT> {
+  using ActLowering<OpT>::ActLowering;
+
+  LogicalResult matchAndRewrite(OpT op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getOutput().getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
+    constexpr bool isLog = std::is_same_v<OpT, LogSoftmaxGradOp>;
+    constexpr bool isMin = std::is_same_v<OpT, SoftminGradOp>;
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    Value dy = op.getGrad(), y = op.getOutput();
+    int64_t dim = op.getNormalizedDim();
+    Type accType = computeElementType(type.getElementType());
+    Reduction r = getReduction(b, type.getRank(), dim);
+    Value sum = buildReduction(
+        b, {dy, y}, {r.full, r.full}, y, dim, accType, 0.0,
+        [&](ArrayRef<IRValue> a) {
+          return a[2] + (isLog ? a[0] : a[0] * a[1]);
+        },
+        this->mode);
+    Value result = buildParallelGeneric(
+        b, {dy, y, sum}, {r.full, r.full, r.reduced},
+        emptyLike(b, y, type.getElementType()),
+        [&](ArrayRef<IRValue> a) {
+          if (isLog)
+            return a[0] - act::math::exp(a[1]) * a[2];
+          return isMin ? a[1] * (a[2] - a[0]) : a[1] * (a[0] - a[2]);
+        },
+        this->mode);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct GluLowering : ActLowering<GluOp> {
   using ActLowering::ActLowering;
 
@@ -438,6 +504,13 @@ void mlir::act::populateActToLinalgPatterns(RewritePatternSet &patterns,
     using OpT = std::remove_pointer_t<decltype(tag)>;
     patterns.add<UnaryActivationLowering<OpT>>(patterns.getContext(), mode);
   });
+  forEachUnaryActivationGrad([&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    patterns.add<UnaryActivationGradLowering<OpT>>(patterns.getContext(), mode);
+  });
+  patterns.add<SoftmaxGradLowering<SoftmaxGradOp>,
+               SoftmaxGradLowering<LogSoftmaxGradOp>,
+               SoftmaxGradLowering<SoftminGradOp>>(patterns.getContext(), mode);
   patterns.add<PReluLowering, SoftmaxLowering<SoftmaxOp>,
                SoftmaxLowering<LogSoftmaxOp>, SoftmaxLowering<SoftminOp>,
                GluLowering, MaxoutLowering>(patterns.getContext(), mode);

@@ -264,3 +264,35 @@ func.func @unknown_approximate(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = act.gelu %x approximate = erf : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @grad_from_output_without_rule(%dy: tensor<4xf32>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'act.gelu_grad' op has no rule from the forward output}}
+  %0 = act.gelu_grad %dy, %x from_output : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @grad_from_output_bad_parameter(%dy: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'act.leaky_relu_grad' op has no rule from the forward output for these parameters}}
+  %0 = act.leaky_relu_grad %dy, %y from_output {negative_slope = -0.5 : f64} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @grad_type_mismatch(%dy: tensor<4xf32>, %x: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{all of {grad, source, result} have same type}}
+  %0 = "act.relu_grad"(%dy, %x) : (tensor<4xf32>, tensor<8xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @softmax_grad_dim(%dy: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{dim 1 is out of range for rank 1}}
+  %0 = act.softmax_grad %dy, %y {dim = 1 : i64} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

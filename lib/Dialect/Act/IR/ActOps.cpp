@@ -120,6 +120,67 @@ static OpFoldResult foldActivation(OpT op, Attribute input) {
                            [&](double x) { return op.forward(x); });
 }
 
+/// The folder of every backward op (see Act_UnaryGradOp): dy and the source
+/// both constants of the same shape (or splats).
+template <typename OpT>
+static OpFoldResult foldActivationGrad(OpT op, Attribute grad,
+                                       Attribute source) {
+  Type type = op.getType();
+  const llvm::fltSemantics &semantics = semanticsOf(type);
+  auto apply = [&](const APFloat &g, const APFloat &s) {
+    return roundTo(op.template backward<double>(toDouble(g), toDouble(s)),
+                   semantics);
+  };
+  if (auto g = dyn_cast_if_present<FloatAttr>(grad)) {
+    auto s = dyn_cast_if_present<FloatAttr>(source);
+    if (!s)
+      return {};
+    return FloatAttr::get(type, apply(g.getValue(), s.getValue()));
+  }
+  auto g = dyn_cast_if_present<DenseFPElementsAttr>(grad);
+  auto s = dyn_cast_if_present<DenseFPElementsAttr>(source);
+  if (!g || !s)
+    return {};
+  auto shaped = cast<ShapedType>(type);
+  if (g.isSplat() && s.isSplat())
+    return DenseElementsAttr::get(
+        shaped, apply(g.getSplatValue<APFloat>(), s.getSplatValue<APFloat>()));
+  SmallVector<APFloat> results;
+  results.reserve(shaped.getNumElements());
+  auto gValues = g.getValues<APFloat>();
+  auto sValues = s.getValues<APFloat>();
+  for (int64_t i = 0, e = shaped.getNumElements(); i < e; ++i)
+    results.push_back(
+        apply(gValues[g.isSplat() ? 0 : i], sValues[s.isSplat() ? 0 : i]));
+  return DenseElementsAttr::get(shaped, results);
+}
+
+//===----------------------------------------------------------------------===//
+// Derivative rules.
+//===----------------------------------------------------------------------===//
+
+/// The rule of every elementwise activation: its backward op on dy and the
+/// input, or the output where the op's derivative reads it.
+template <typename GradOpT, typename OpT>
+static LogicalResult
+buildUnaryGradient(OpT op, OpBuilder &builder, ValueRange resultGradients,
+                   SmallVectorImpl<Value> &operandGradients) {
+  operandGradients.assign(1, Value());
+  if (!resultGradients[0])
+    return success();
+  bool fromOutput = op.derivativeFromOutput();
+  SmallVector<NamedAttribute> attrs(op->getAttrs());
+  if (fromOutput)
+    attrs.push_back(builder.getNamedAttr("from_output", builder.getUnitAttr()));
+  OperationState state(op.getLoc(), GradOpT::getOperationName());
+  state.addOperands(
+      {resultGradients[0], fromOutput ? op.getResult() : op.getInput()});
+  state.addTypes(op.getType());
+  state.addAttributes(attrs);
+  operandGradients[0] = builder.create(state)->getResult(0);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Verifiers.
 //===----------------------------------------------------------------------===//
@@ -196,6 +257,15 @@ LogicalResult LogSoftmaxOp::verify() {
 }
 LogicalResult SoftminOp::verify() {
   return verifyDim(*this, getDim(), getInput());
+}
+LogicalResult SoftmaxGradOp::verify() {
+  return verifyDim(*this, getDim(), getOutput());
+}
+LogicalResult LogSoftmaxGradOp::verify() {
+  return verifyDim(*this, getDim(), getOutput());
+}
+LogicalResult SoftminGradOp::verify() {
+  return verifyDim(*this, getDim(), getOutput());
 }
 
 /// Checks that `result` is `input` with dimension `dim` divided by `factor`,
@@ -322,6 +392,38 @@ OpFoldResult PReluOp::fold(FoldAdaptor adaptor) {
     ++index;
   }
   return DenseElementsAttr::get(shaped, results);
+}
+
+/// softmax, log_softmax and softmin differentiate from their output.
+template <typename GradOpT, typename OpT>
+static LogicalResult buildSoftmaxGradient(OpT op, OpBuilder &builder,
+                                          ValueRange resultGradients,
+                                          SmallVectorImpl<Value> &grads) {
+  grads.assign(1, Value());
+  if (resultGradients[0])
+    grads[0] =
+        GradOpT::create(builder, op.getLoc(), op.getType(), resultGradients[0],
+                        op.getResult(), op.getDimAttr());
+  return success();
+}
+
+LogicalResult SoftmaxOp::buildGradients(OpBuilder &builder,
+                                        ValueRange resultGradients,
+                                        SmallVectorImpl<Value> &grads) {
+  return buildSoftmaxGradient<SoftmaxGradOp>(*this, builder, resultGradients,
+                                             grads);
+}
+LogicalResult LogSoftmaxOp::buildGradients(OpBuilder &builder,
+                                           ValueRange resultGradients,
+                                           SmallVectorImpl<Value> &grads) {
+  return buildSoftmaxGradient<LogSoftmaxGradOp>(*this, builder, resultGradients,
+                                                grads);
+}
+LogicalResult SoftminOp::buildGradients(OpBuilder &builder,
+                                        ValueRange resultGradients,
+                                        SmallVectorImpl<Value> &grads) {
+  return buildSoftmaxGradient<SoftminGradOp>(*this, builder, resultGradients,
+                                             grads);
 }
 
 #define GET_OP_CLASSES

@@ -29,6 +29,23 @@ struct HasUnaryForward<
     std::void_t<decltype(std::declval<OpT &>().template forward<double>(0.0))>>
     : std::true_type {};
 
+template <typename OpT, typename = void>
+struct HasUnaryBackward : std::false_type {};
+template <typename OpT>
+struct HasUnaryBackward<
+    OpT, std::void_t<decltype(std::declval<OpT &>().template backward<double>(
+             0.0, 0.0))>> : std::true_type {};
+
+template <typename Fn, typename... OpTs>
+void forEachUnaryActivationGradIn(Fn &&fn) {
+  auto visit = [&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    if constexpr (HasUnaryBackward<OpT>::value)
+      fn(tag);
+  };
+  (visit(static_cast<OpTs *>(nullptr)), ...);
+}
+
 template <typename Fn, typename... OpTs>
 void forEachUnaryActivationIn(Fn &&fn) {
   auto visit = [&](auto *tag) {
@@ -48,6 +65,16 @@ void forEachUnaryActivation(Fn &&fn) {
 #define GET_OP_LIST
 #include "act/Dialect/Act/IR/ActOps.cpp.inc"
                                    >(std::forward<Fn>(fn));
+}
+
+/// Calls `fn(static_cast<OpT *>(nullptr))` for every backward op OpT of an
+/// elementwise activation (Act_UnaryGradOp).
+template <typename Fn>
+void forEachUnaryActivationGrad(Fn &&fn) {
+  detail::forEachUnaryActivationGradIn<Fn,
+#define GET_OP_LIST
+#include "act/Dialect/Act/IR/ActOps.cpp.inc"
+                                       >(std::forward<Fn>(fn));
 }
 
 /// The double-precision reference of `op` (an elementwise activation, with

@@ -4,6 +4,7 @@
 #define ACT_DIALECT_ACT_IR_ACTOPS_H
 
 #include "act/Dialect/Act/IR/ActDialect.h"
+#include "act/Interfaces/DifferentiableOpInterface.h"
 #include "act/Math/Activations.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"

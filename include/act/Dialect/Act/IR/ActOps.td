@@ -6,6 +6,7 @@
 include "act/Dialect/Act/IR/ActBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "act/Interfaces/DifferentiableOpInterface.td"
 
 class Act_Op<string mnemonic, list<Trait> traits = []> :
     Op<Act_Dialect, mnemonic, traits # [Pure]>;
@@ -14,12 +15,25 @@ class Act_Op<string mnemonic, list<Trait> traits = []> :
 // (and `derivativeFn` that of its derivative); `params` is the C++ tail of the
 // argument list after `x`, read from the op's attributes. `forward` and
 // `derivative` are thereby the single definition of the op's math: folding,
-// the reference and the lowering all call them.
+// the reference, the lowering and the derivative rule all call them.
+//
+// Where the derivative is cheaper or more stable from the forward output y,
+// `outputDerivativeFn` names that formula of y (same `params`), and
+// `outputDerivativeCondition` the C++ condition on `op`'s parameters under
+// which it holds (`outputDerivativeRequires` says it in words, for the docs); the rule then differentiates from y, as oneDNN's
+// use_dst_for_bwd does. Each op has a backward op, Act_UnaryGradOp below.
 class Act_UnaryOp<string mnemonic, string fn, string params = "",
                   string derivativeFn = fn # "Derivative",
                   list<Trait> traits = []> :
-    Act_Op<mnemonic, traits # [SameOperandsAndResultType] #
+    Act_Op<mnemonic, traits # [SameOperandsAndResultType,
+                               DeclareOpInterfaceMethods<DifferentiableOpInterface>] #
                      ElementwiseMappable.traits> {
+  string formula = fn;
+  string derivativeFormula = derivativeFn;
+  string formulaParams = params;
+  string outputDerivativeFn = "";
+  string outputDerivativeCondition = "true";
+  string outputDerivativeRequires = "";
   let results = (outs Act_FloatLike:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
   let hasFolder = 1;
@@ -27,8 +41,16 @@ class Act_UnaryOp<string mnemonic, string fn, string params = "",
     ::mlir::OpFoldResult $cppClass::fold(FoldAdaptor adaptor) {
       return foldActivation(*this, adaptor.getInput());
     }
+    ::llvm::LogicalResult $cppClass::buildGradients(
+        ::mlir::OpBuilder &builder, ::mlir::ValueRange resultGradients,
+        ::llvm::SmallVectorImpl<::mlir::Value> &operandGradients) {
+      return buildUnaryGradient<GradOp>(*this, builder, resultGradients,
+                                        operandGradients);
+    }
   }];
   let extraClassDeclaration = [{
+    /// The backward op of this activation.
+    using GradOp = class }] # !subst("Op", "GradOp", !subst("Act_", "", NAME)) # [{;
     /// The activation at `x`, for any value type of act/Math/Activations.h.
     template <typename T>
     T forward(T x) { return ::mlir::act::math::}] # fn # [{(x}] # params # [{); }
@@ -36,6 +58,89 @@ class Act_UnaryOp<string mnemonic, string fn, string params = "",
     template <typename T>
     T derivative(T x) {
       return ::mlir::act::math::}] # derivativeFn # [{(x}] # params # [{);
+    }
+    /// Whether the derivative rule reads the forward output rather than the
+    /// input.
+    bool derivativeFromOutput() { return }] #
+      !if(!empty(outputDerivativeFn), "false",
+          "[](auto op) { return " # outputDerivativeCondition # "; }(*this)") # [{; }
+  }];
+}
+
+// The backward op of the elementwise activation `fwd`: dx = dy * f'(x), or
+// dy * g(y) with f'(x) = g(f(x)) when `from_output` is set. Its attributes are
+// those of `fwd`. Where the derivative is 0, dx is +0 even if dy is NaN or
+// +-Inf: PyTorch's masked backward kernels (threshold_backward, hardtanh's,
+// ...) do the same.
+class Act_UnaryGradOp<Act_UnaryOp fwd, string format = ""> :
+    Act_Op<fwd.opName # "_grad", [AllTypesMatch<["grad", "source", "result"]>] #
+                                 ElementwiseMappable.traits> {
+  let summary = "Backward of `act." # fwd.opName # "`: dx from dy and x" #
+                !if(!empty(fwd.outputDerivativeFn), "", " or y");
+  let description = "`dx = dy * act." # fwd.opName # "'(x)`, the vector-" #
+    "Jacobian product of `act." # fwd.opName # "` (the op that " #
+    "`act-differentiate` emits for it; also written by hand). `source` is " #
+    "the forward input x" #
+    !if(!empty(fwd.outputDerivativeFn), ".",
+        ", or with `from_output` the forward output y (`" #
+        fwd.outputDerivativeFn # "` in act/Math/Activations.h" #
+        !if(!empty(fwd.outputDerivativeRequires), "",
+            "; only for " # fwd.outputDerivativeRequires) #
+        "), which is what `act-differentiate` uses" #
+        !if(!empty(fwd.outputDerivativeRequires), "",
+            " where it applies") # ".") #
+    " The parameters are those of `act." # fwd.opName # "`. Where the " #
+    "derivative is 0, dx is +0 whatever dy is, as in PyTorch's masked " #
+    "backward kernels.";
+  let arguments = !con((ins Act_FloatLike:$grad, Act_FloatLike:$source,
+                            UnitAttr:$from_output),
+                       !dag(ins,
+                            !foreach(i, !range(1, !size(fwd.arguments)),
+                                     !getdagarg<Constraint>(fwd.arguments, i)),
+                            !foreach(i, !range(1, !size(fwd.arguments)),
+                                     !getdagname(fwd.arguments, i))));
+  let results = (outs Act_FloatLike:$result);
+  let assemblyFormat = !if(!empty(format),
+      "$grad `,` $source (`from_output` $from_output^)? attr-dict `:` type($result)",
+      format);
+  let hasFolder = 1;
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::mlir::OpFoldResult $cppClass::fold(FoldAdaptor adaptor) {
+      return foldActivationGrad(*this, adaptor.getGrad(), adaptor.getSource());
+    }
+    ::llvm::LogicalResult $cppClass::verify() {
+      if (getFromOutput() && !outputRuleApplies(*this))
+        return emitOpError("has no rule from the forward output")
+               << (}] # !if(!empty(fwd.outputDerivativeFn), [{""}],
+                         [{" for these parameters"}]) # [{);
+      return ::mlir::success();
+    }
+  }];
+  let extraClassDeclaration = [{
+    /// The forward activation.
+    using ForwardOp = class }] # !subst("Act_", "", !cast<string>(fwd)) # [{;
+    /// Whether a forward op (or this op) with these parameters can be
+    /// differentiated from its output.
+    template <typename OpT>
+    static bool outputRuleApplies(OpT op) {
+      return }] # !if(!empty(fwd.outputDerivativeFn), "false",
+                      "[](auto op) { return " # fwd.outputDerivativeCondition #
+                      "; }(op)") # [{;
+    }
+    /// f'(x) from `source` (x, or y with from_output).
+    template <typename T>
+    T derivativeAt(T source) {
+      }] # !if(!empty(fwd.outputDerivativeFn), "",
+               "if (getFromOutput()) return ::mlir::act::math::" #
+               fwd.outputDerivativeFn # "(source" # fwd.formulaParams # ");") # [{
+      return ::mlir::act::math::}] # fwd.derivativeFormula #
+                                   [{(source}] # fwd.formulaParams # [{);
+    }
+    /// dx from dy and `source`.
+    template <typename T>
+    T backward(T grad, T source) {
+      return ::mlir::act::math::applyDerivative(grad, derivativeAt(source));
     }
   }];
 }
@@ -118,6 +223,7 @@ def Act_SigmoidOp : Act_UnaryOp<"sigmoid", "sigmoid"> {
     %y = act.sigmoid %x : tensor<4x8xf32>
     ```
   }];
+  let outputDerivativeFn = "sigmoidDerivativeFromOutput";
   let arguments = (ins Act_FloatLike:$input);
 }
 
@@ -162,6 +268,7 @@ def Act_TanhOp : Act_UnaryOp<"tanh", "tanhActivation", "", "tanhDerivative"> {
     %y = act.tanh %x : tensor<8xf32>
     ```
   }];
+  let outputDerivativeFn = "tanhDerivativeFromOutput";
   let arguments = (ins Act_FloatLike:$input);
 }
 
@@ -250,6 +357,7 @@ def Act_ReluOp : Act_UnaryOp<"relu", "relu"> {
     %y = act.relu %x : tensor<8xf32>
     ```
   }];
+  let outputDerivativeFn = "reluDerivativeFromOutput";
   let arguments = (ins Act_FloatLike:$input);
 }
 
@@ -275,6 +383,9 @@ def Act_LeakyReluOp : Act_UnaryOp<"leaky_relu", "leakyRelu",
     %y = act.leaky_relu %x {negative_slope = 2.0e-01 : f64} : tensor<8xf32>
     ```
   }];
+  let outputDerivativeFn = "leakyReluDerivativeFromOutput";
+  let outputDerivativeCondition = "op.getNegativeSlope().convertToDouble() >= 0.0";
+  let outputDerivativeRequires = "negative_slope >= 0";
   let arguments = (ins Act_FloatLike:$input,
                        DefaultValuedAttr<F64Attr, "0.01">:$negative_slope);
 }
@@ -338,6 +449,9 @@ def Act_EluOp : Act_UnaryOp<"elu", "elu", P<"getAlpha">.r> {
     %y = act.elu %x {alpha = 5.0e-01 : f64} : tensor<8xf32>
     ```
   }];
+  let outputDerivativeFn = "eluDerivativeFromOutput";
+  let outputDerivativeCondition = "op.getAlpha().convertToDouble() >= 0.0";
+  let outputDerivativeRequires = "alpha >= 0";
   let arguments = (ins Act_FloatLike:$input,
                        DefaultValuedAttr<F64Attr, "1.0">:$alpha);
 }
@@ -463,7 +577,8 @@ def Act_HardswishOp : Act_UnaryOp<"hardswish", "hardswish"> {
 // Ops along a dimension.
 //===----------------------------------------------------------------------===//
 
-def Act_SoftmaxOp : Act_DimOp<"softmax", [SameOperandsAndResultType]> {
+def Act_SoftmaxOp : Act_DimOp<"softmax", [SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<DifferentiableOpInterface>]> {
   let summary = "exp(x) / sum(exp(x)) along dim";
   let description = [{
     `torch.nn.Softmax(dim)`, computed as `exp(x - max) / sum(exp(x - max))`.
@@ -480,7 +595,8 @@ def Act_SoftmaxOp : Act_DimOp<"softmax", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
-def Act_LogSoftmaxOp : Act_DimOp<"log_softmax", [SameOperandsAndResultType]> {
+def Act_LogSoftmaxOp : Act_DimOp<"log_softmax", [SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<DifferentiableOpInterface>]> {
   let summary = "log(softmax(x)) along dim";
   let description = [{
     `torch.nn.LogSoftmax(dim)`, computed as `x - max - log(sum(exp(x - max)))`.
@@ -495,7 +611,8 @@ def Act_LogSoftmaxOp : Act_DimOp<"log_softmax", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
-def Act_SoftminOp : Act_DimOp<"softmin", [SameOperandsAndResultType]> {
+def Act_SoftminOp : Act_DimOp<"softmin", [SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<DifferentiableOpInterface>]> {
   let summary = "softmax(-x) along dim";
   let description = [{
     `torch.nn.Softmin(dim)`.
@@ -546,5 +663,71 @@ def Act_MaxoutOp : Act_DimOp<"maxout", [AllElementTypesMatch<["input", "result"]
     $input attr-dict `:` type($input) `->` type($result)
   }];
 }
+
+//===----------------------------------------------------------------------===//
+// Backward ops: dx from dy, one per elementwise activation (Act_UnaryGradOp).
+//===----------------------------------------------------------------------===//
+
+def Act_StepGradOp : Act_UnaryGradOp<Act_StepOp>;
+def Act_ThresholdGradOp : Act_UnaryGradOp<Act_ThresholdOp>;
+def Act_LinearGradOp : Act_UnaryGradOp<Act_LinearOp>;
+def Act_SigmoidGradOp : Act_UnaryGradOp<Act_SigmoidOp>;
+def Act_HardSigmoidGradOp : Act_UnaryGradOp<Act_HardSigmoidOp>;
+def Act_LogSigmoidGradOp : Act_UnaryGradOp<Act_LogSigmoidOp>;
+def Act_TanhGradOp : Act_UnaryGradOp<Act_TanhOp>;
+def Act_HardTanhGradOp : Act_UnaryGradOp<Act_HardTanhOp>;
+def Act_TanhShrinkGradOp : Act_UnaryGradOp<Act_TanhShrinkOp>;
+def Act_SoftShrinkGradOp : Act_UnaryGradOp<Act_SoftShrinkOp>;
+def Act_HardShrinkGradOp : Act_UnaryGradOp<Act_HardShrinkOp>;
+def Act_SoftsignGradOp : Act_UnaryGradOp<Act_SoftsignOp>;
+def Act_ReluGradOp : Act_UnaryGradOp<Act_ReluOp>;
+def Act_Relu6GradOp : Act_UnaryGradOp<Act_Relu6Op>;
+def Act_LeakyReluGradOp : Act_UnaryGradOp<Act_LeakyReluOp>;
+def Act_RReluGradOp : Act_UnaryGradOp<Act_RReluOp>;
+def Act_EluGradOp : Act_UnaryGradOp<Act_EluOp>;
+def Act_CeluGradOp : Act_UnaryGradOp<Act_CeluOp>;
+def Act_SeluGradOp : Act_UnaryGradOp<Act_SeluOp>;
+def Act_GeluGradOp : Act_UnaryGradOp<Act_GeluOp, [{
+    $grad `,` $source (`from_output` $from_output^)?
+    (`approximate` `=` `` $approximate^)? attr-dict `:` type($result)
+  }]>;
+def Act_SiluGradOp : Act_UnaryGradOp<Act_SiluOp>;
+def Act_SwishGradOp : Act_UnaryGradOp<Act_SwishOp>;
+def Act_MishGradOp : Act_UnaryGradOp<Act_MishOp>;
+def Act_SoftplusGradOp : Act_UnaryGradOp<Act_SoftplusOp>;
+def Act_HardswishGradOp : Act_UnaryGradOp<Act_HardswishOp>;
+
+//===----------------------------------------------------------------------===//
+// Backward ops of the softmax family: dx from dy and the forward output y.
+//===----------------------------------------------------------------------===//
+
+class Act_SoftmaxGradBaseOp<string mnemonic, string fwdName, string formula> :
+    Act_Op<mnemonic, [AllTypesMatch<["grad", "output", "result"]>]> {
+  let summary = "Backward of `act." # fwdName # "`, from its output";
+  let description = "The vector-Jacobian product of `act." # fwdName #
+    "` along `dim`, from the forward output y: " # formula # ". (From y, " #
+    "as PyTorch's `_softmax_backward_data` and oneDNN's softmax backward: " #
+    "no exp of x is recomputed.)";
+  let arguments = (ins Act_FloatShaped:$grad, Act_FloatShaped:$output,
+                       DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = "$grad `,` $output attr-dict `:` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `dim` as an index in [0, rank).
+    int64_t getNormalizedDim() {
+      int64_t rank = ::llvm::cast<::mlir::ShapedType>(getOutput().getType()).getRank();
+      int64_t dim = static_cast<int64_t>(getDim());
+      return dim < 0 ? dim + rank : dim;
+    }
+  }];
+}
+
+def Act_SoftmaxGradOp : Act_SoftmaxGradBaseOp<"softmax_grad", "softmax",
+    "`dx = y * (dy - sum(dy * y))`">;
+def Act_LogSoftmaxGradOp : Act_SoftmaxGradBaseOp<"log_softmax_grad",
+    "log_softmax", "`dx = dy - exp(y) * sum(dy)`">;
+def Act_SoftminGradOp : Act_SoftmaxGradBaseOp<"softmin_grad", "softmin",
+    "`dx = y * (sum(dy * y) - dy)`">;
 
 #endif // ACT_OPS
