@@ -256,10 +256,13 @@ CompiledFunction::compile(ModuleOp module, StringRef name,
     pipelineOptions.threads = options.threads;
     act::buildActToLLVMPipeline(pm, pipelineOptions);
     if (failed(pm.run(*clone)))
-      return createStringError("cannot compile @" + name.str() + ": " +
-                               (firstError.str().empty()
-                                    ? std::string("the pipeline failed")
-                                    : firstError.str()));
+      return createStringError(
+          "cannot compile @" + name.str() + ": " +
+          (firstError.str().empty()
+               ? std::string("act's pipeline failed without a "
+                             "diagnostic (a bug in act: please "
+                             "report it with this input)")
+               : firstError.str()));
   }
   result->pipelineSeconds = now() - start;
 

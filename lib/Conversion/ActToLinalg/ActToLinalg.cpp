@@ -439,6 +439,203 @@ struct MaxoutLowering : ActLowering<MaxoutOp> {
   }
 };
 
+/// prelu's backward: dx elementwise, the slope's gradient summed over what
+/// each slope element applies to (everything, or its channel's elements).
+struct PReluGradLowering : ActLowering<PReluGradOp> {
+  using ActLowering::ActLowering;
+
+  LogicalResult matchAndRewrite(PReluGradOp op,
+                                PatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    auto dxFn = [](ArrayRef<IRValue> a) {
+      return act::math::applyDerivative(a[0],
+                                        act::math::preluDerivative(a[1], a[2]));
+    };
+    auto slopeTerm = [](ArrayRef<IRValue> a) {
+      return act::math::preluSlopeDerivative(a[1]) * a[0];
+    };
+    auto tensor = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!tensor) {
+      if (isa<VectorType>(op.getInput().getType()))
+        return rewriter.notifyMatchFailure(op, "vector prelu_grad");
+      ValueRange args = op->getOperands();
+      rewriter.replaceOp(op, {emitElementwise(b, args, dxFn, mode),
+                              emitElementwise(b, args, slopeTerm, mode)});
+      return success();
+    }
+    int64_t rank = tensor.getRank();
+    int64_t channel = op.getChannelDim();
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    AffineMap slopeMap = AffineMap::get(
+        rank, 0,
+        channel < 0 ? b.getAffineConstantExpr(0) : b.getAffineDimExpr(channel));
+    Value dy = op.getGrad(), x = op.getInput(), slope = op.getSlope();
+    Value dx = buildParallelGeneric(b, {dy, x, slope}, {id, id, slopeMap},
+                                    emptyLike(b, x, tensor.getElementType()),
+                                    dxFn, mode);
+    // The slope's gradient: a sum into [channels] (or [] for a shared slope,
+    // reshaped to [1]), accumulated in the compute type.
+    Type elementType = tensor.getElementType();
+    Type accType = computeElementType(elementType);
+    SmallVector<AffineExpr> kept;
+    SmallVector<OpFoldResult> sizes;
+    if (channel >= 0) {
+      kept.push_back(b.getAffineDimExpr(channel));
+      sizes.push_back(tensor::getMixedSizes(b, b.getLoc(), x)[channel]);
+    }
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    if (channel >= 0)
+      iterators[channel] = utils::IteratorType::parallel;
+    Value init = tensor::EmptyOp::create(b, sizes, accType);
+    Value zero = arith::ConstantOp::create(b, b.getFloatAttr(accType, 0.0));
+    init = linalg::FillOp::create(b, zero, init).getResult(0);
+    auto sum = linalg::GenericOp::create(
+        b, TypeRange{init.getType()}, ValueRange{dy, x}, ValueRange{init},
+        ArrayRef<AffineMap>{id, id,
+                            AffineMap::get(rank, 0, kept, b.getContext())},
+        iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder body(loc, nested);
+          SmallVector<IRValue> wrapped;
+          for (Value v : args.drop_back())
+            wrapped.push_back(IRValue(
+                body,
+                v.getType() == accType
+                    ? v
+                    : arith::ExtFOp::create(body, accType, v).getResult(),
+                mode));
+          IRValue acc(body, args.back(), mode);
+          linalg::YieldOp::create(body, (acc + slopeTerm(wrapped)).value());
+        });
+    Value slopeGrad = sum.getResult(0);
+    if (channel < 0)
+      slopeGrad = tensor::ExpandShapeOp::create(
+          b, RankedTensorType::get({1}, accType), slopeGrad,
+          ArrayRef<ReassociationIndices>{});
+    if (accType != elementType) {
+      auto slopeType = cast<RankedTensorType>(slope.getType());
+      slopeGrad = buildParallelGeneric(
+          b, slopeGrad, b.getMultiDimIdentityMap(1),
+          emptyLike(b, slope, elementType),
+          [](ArrayRef<IRValue> a) { return a[0]; }, mode);
+      (void)slopeType;
+    }
+    if (slopeGrad.getType() != slope.getType())
+      slopeGrad = tensor::CastOp::create(b, slope.getType(), slopeGrad);
+    rewriter.replaceOp(op, {dx, slopeGrad});
+    return success();
+  }
+};
+
+/// glu's backward: the two halves of dx, each a generic over dy's shape,
+/// inserted into one tensor.
+struct GluGradLowering : ActLowering<GluGradOp> {
+  using ActLowering::ActLowering;
+
+  LogicalResult matchAndRewrite(GluGradOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    int64_t dim = op.getNormalizedDim();
+    Value x = op.getInput(), dy = op.getGrad();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, b.getLoc(), dy);
+    OpFoldResult half = sizes[dim];
+    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+    Value a = tensor::ExtractSliceOp::create(b, x, offsets, sizes, strides);
+    SmallVector<OpFoldResult> second(offsets);
+    second[dim] = half;
+    Value gate = tensor::ExtractSliceOp::create(b, x, second, sizes, strides);
+    auto dyType = cast<RankedTensorType>(dy.getType());
+    AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+    Value da = buildParallelGeneric(
+        b, {dy, gate}, {id, id}, emptyLike(b, dy, dyType.getElementType()),
+        [](ArrayRef<IRValue> v) { return v[0] * act::math::sigmoid(v[1]); },
+        mode);
+    Value db = buildParallelGeneric(
+        b, {dy, a, gate}, {id, id, id},
+        emptyLike(b, dy, dyType.getElementType()),
+        [](ArrayRef<IRValue> v) {
+          return v[0] * v[1] * act::math::sigmoidDerivative(v[2]);
+        },
+        mode);
+    Value result = emptyLike(b, x, type.getElementType());
+    result =
+        tensor::InsertSliceOp::create(b, da, result, offsets, sizes, strides);
+    result =
+        tensor::InsertSliceOp::create(b, db, result, second, sizes, strides);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// maxout's backward on [.., n, groups, ..]: y = the group's max, c = the
+/// count of elements equal to it, dx = (x == y) * (dy / c). A NaN group has
+/// c = 0 and gets 0 * (dy / 0) = NaN, as PyTorch's amax backward.
+struct MaxoutGradLowering : ActLowering<MaxoutGradOp> {
+  using ActLowering::ActLowering;
+
+  LogicalResult matchAndRewrite(MaxoutGradOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
+    int64_t dim = op.getNormalizedDim();
+    int64_t groups = op.getGroups();
+    if (type.isDynamicDim(dim))
+      return op.emitOpError("lowering needs a static size along dim ") << dim;
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    SmallVector<int64_t> shape(type.getShape());
+    shape[dim] /= groups;
+    shape.insert(shape.begin() + dim + 1, groups);
+    SmallVector<ReassociationIndices> reassociation;
+    for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+      if (d < dim)
+        reassociation.push_back({d});
+      else if (d == dim)
+        reassociation.push_back({d, d + 1});
+      else
+        reassociation.push_back({d + 1});
+    }
+    SmallVector<OpFoldResult> outputShape =
+        tensor::getMixedSizes(b, b.getLoc(), op.getInput());
+    outputShape[dim] = b.getIndexAttr(shape[dim]);
+    outputShape.insert(outputShape.begin() + dim + 1, b.getIndexAttr(groups));
+    auto expandedType = RankedTensorType::get(shape, type.getElementType());
+    Value xe = tensor::ExpandShapeOp::create(b, expandedType, op.getInput(),
+                                             reassociation, outputShape);
+    Type accType = computeElementType(type.getElementType());
+    Reduction r = getReduction(b, expandedType.getRank(), dim + 1);
+    Value max = buildReduction(
+        b, xe, r.full, xe, dim + 1, accType,
+        -std::numeric_limits<double>::infinity(),
+        [](ArrayRef<IRValue> a) { return act::math::maximum(a[0], a[1]); },
+        mode);
+    Value count = buildReduction(
+        b, {xe, max}, {r.full, r.reduced}, xe, dim + 1, accType, 0.0,
+        [](ArrayRef<IRValue> a) {
+          return a[2] + act::math::select(a[0] == a[1], a[0].constant(1.0),
+                                          a[0].constant(0.0));
+        },
+        mode);
+    Value dxe = buildParallelGeneric(
+        b, {xe, max, count, op.getGrad()},
+        {r.full, r.reduced, r.reduced, r.reduced},
+        emptyLike(b, xe, type.getElementType()),
+        [](ArrayRef<IRValue> a) {
+          IRValue hit = act::math::select(a[0] == a[1], a[0].constant(1.0),
+                                          a[0].constant(0.0));
+          return hit * (a[3] / a[2]);
+        },
+        mode);
+    Value result = tensor::CollapseShapeOp::create(b, type, dxe, reassociation);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Registration.
 //===----------------------------------------------------------------------===//
@@ -513,5 +710,6 @@ void mlir::act::populateActToLinalgPatterns(RewritePatternSet &patterns,
                SoftmaxGradLowering<SoftminGradOp>>(patterns.getContext(), mode);
   patterns.add<PReluLowering, SoftmaxLowering<SoftmaxOp>,
                SoftmaxLowering<LogSoftmaxOp>, SoftmaxLowering<SoftminOp>,
-               GluLowering, MaxoutLowering>(patterns.getContext(), mode);
+               GluLowering, MaxoutLowering, PReluGradLowering, GluGradLowering,
+               MaxoutGradLowering>(patterns.getContext(), mode);
 }

@@ -23,6 +23,35 @@ func.func @roundtrip(%dy: tensor<4xf32>, %x: tensor<4xf32>, %s: f64)
 
 // -----
 
+// ROUNDTRIP-LABEL: func @roundtrip_shaped
+// ROUNDTRIP: act.prelu_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3x8xf32>, tensor<3xf32>
+// ROUNDTRIP: act.glu_grad %{{.*}}, %{{.*}} : tensor<4x4xf32> -> tensor<4x8xf32>
+// ROUNDTRIP: act.maxout_grad %{{.*}}, %{{.*}} {groups = 2 : i64} : tensor<4x4xf32> -> tensor<4x8xf32>
+// LOWER-LABEL: func @roundtrip_shaped
+// The slope's gradient is a sum over dims 0 and 2 into the channels.
+// LOWER: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]
+// LOWER: linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<3xf32>)
+// glu: two halves, inserted into one tensor.
+// LOWER: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [4, 4] [1, 1]
+// LOWER: tensor.insert_slice %{{.*}} into %{{.*}}[0, 4] [4, 4] [1, 1]
+// maxout: the max and the count of ties per group, then dx.
+// LOWER: tensor.expand_shape {{.*}} into tensor<4x4x2xf32>
+// LOWER: arith.maximumf
+// LOWER: arith.cmpf oeq
+// LOWER: arith.divf
+// LOWER: tensor.collapse_shape {{.*}} into tensor<4x8xf32>
+func.func @roundtrip_shaped(%dy: tensor<2x3x8xf32>, %x: tensor<2x3x8xf32>,
+                            %s: tensor<3xf32>, %dh: tensor<4x4xf32>,
+                            %g: tensor<4x8xf32>)
+    -> (tensor<2x3x8xf32>, tensor<3xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
+  %dx, %ds = act.prelu_grad %dy, %x, %s : tensor<2x3x8xf32>, tensor<3xf32>
+  %0 = act.glu_grad %dh, %g : tensor<4x4xf32> -> tensor<4x8xf32>
+  %1 = act.maxout_grad %dh, %g {groups = 2 : i64} : tensor<4x4xf32> -> tensor<4x8xf32>
+  return %dx, %ds, %0, %1 : tensor<2x3x8xf32>, tensor<3xf32>, tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
 // relu'(x) at -1, -0, 0, 2 and NaN is 0, 0, 0, 1, 1 (relu'(0) = 0 as in
 // PyTorch); dy = 3 except a NaN dy at -1, which still gives +0.
 // sigmoid'(0) = 1/4 from y = 1/2: 2 * 0.25. tanh'(x) from y = 0.5: 1 - 0.25.

@@ -296,3 +296,27 @@ func.func @softmax_grad_dim(%dy: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf
   %0 = act.softmax_grad %dy, %y {dim = 1 : i64} : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @prelu_grad_slope(%dy: tensor<2x3xf32>, %x: tensor<2x3xf32>, %s: tensor<2xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{requires a 1-D slope with 1 element or one per channel (3, dim 1 of the input), got 'tensor<2xf32>'}}
+  %dx, %ds = act.prelu_grad %dy, %x, %s : tensor<2x3xf32>, tensor<2xf32>
+  return %dx : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @glu_grad_shape(%dy: tensor<4x3xf32>, %x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{does not match the input 'tensor<4x8xf32>' with dim 1 divided by 2}}
+  %0 = act.glu_grad %dy, %x : tensor<4x3xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @maxout_grad_groups(%dy: tensor<4x2xf32>, %x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{requires the size along dim 1 (8) to be divisible by groups (3)}}
+  %0 = act.maxout_grad %dy, %x {groups = 3 : i64} : tensor<4x2xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}

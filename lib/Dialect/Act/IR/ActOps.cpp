@@ -300,6 +300,32 @@ LogicalResult GluOp::verify() {
   return verifyReducedShape(*this, dim, 2, getInput(), getResult());
 }
 
+LogicalResult GluGradOp::verify() {
+  if (failed(verifyDim(*this, getDim(), getInput())))
+    return failure();
+  int64_t dim = getNormalizedDim();
+  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
+  if (!ShapedType::isDynamic(size) && size % 2 != 0)
+    return emitOpError() << "requires an even size along dim " << dim
+                         << ", got " << size;
+  return verifyReducedShape(*this, dim, 2, getInput(), getGrad());
+}
+
+LogicalResult MaxoutGradOp::verify() {
+  if (failed(verifyDim(*this, getDim(), getInput())))
+    return failure();
+  int64_t groups = getGroups();
+  if (groups < 1)
+    return emitOpError() << "requires groups >= 1, got " << groups;
+  int64_t dim = getNormalizedDim();
+  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
+  if (!ShapedType::isDynamic(size) && size % groups != 0)
+    return emitOpError() << "requires the size along dim " << dim << " ("
+                         << size << ") to be divisible by groups (" << groups
+                         << ")";
+  return verifyReducedShape(*this, dim, groups, getInput(), getGrad());
+}
+
 LogicalResult MaxoutOp::verify() {
   if (failed(verifyDim(*this, getDim(), getInput())))
     return failure();
@@ -331,17 +357,18 @@ int64_t PReluOp::getChannelDim() {
   return 1;
 }
 
-LogicalResult PReluOp::verify() {
-  Type inputType = getInput().getType(), slopeType = getSlope().getType();
+/// The operand rules of prelu and prelu_grad.
+static LogicalResult verifyPReluOperands(Operation *op, Type inputType,
+                                         Type slopeType) {
   if (getElementTypeOrSelf(inputType) != getElementTypeOrSelf(slopeType))
-    return emitOpError() << "requires the slope's element type to match the "
-                            "input's, got "
-                         << slopeType << " for input " << inputType;
+    return op->emitOpError() << "requires the slope's element type to match "
+                                "the input's, got "
+                             << slopeType << " for input " << inputType;
   auto input = dyn_cast<ShapedType>(inputType);
   if (!input) {
     if (slopeType != inputType)
-      return emitOpError() << "requires a scalar slope for a scalar input, got "
-                           << slopeType;
+      return op->emitOpError()
+             << "requires a scalar slope for a scalar input, got " << slopeType;
     return success();
   }
   auto slope = dyn_cast<ShapedType>(slopeType);
@@ -349,11 +376,26 @@ LogicalResult PReluOp::verify() {
   if (!slope || isa<VectorType>(slope) != isa<VectorType>(input) ||
       slope.getRank() != 1 ||
       (slope.getDimSize(0) != 1 && slope.getDimSize(0) != channels))
-    return emitOpError() << "requires a 1-D slope with 1 element or one per "
-                            "channel ("
-                         << channels << ", dim 1 of the input), got "
-                         << slopeType;
+    return op->emitOpError()
+           << "requires a 1-D slope with 1 element or one "
+              "per channel ("
+           << channels << ", dim 1 of the input), got " << slopeType;
   return success();
+}
+
+LogicalResult PReluOp::verify() {
+  return verifyPReluOperands(*this, getInput().getType(), getSlope().getType());
+}
+
+LogicalResult PReluGradOp::verify() {
+  return verifyPReluOperands(*this, getInput().getType(), getSlope().getType());
+}
+
+int64_t PReluGradOp::getChannelDim() {
+  auto slopeType = dyn_cast<ShapedType>(getSlope().getType());
+  if (!slopeType || slopeType.getDimSize(0) == 1)
+    return -1;
+  return 1;
 }
 
 OpFoldResult PReluOp::fold(FoldAdaptor adaptor) {
@@ -424,6 +466,41 @@ LogicalResult SoftminOp::buildGradients(OpBuilder &builder,
                                         SmallVectorImpl<Value> &grads) {
   return buildSoftmaxGradient<SoftminGradOp>(*this, builder, resultGradients,
                                              grads);
+}
+
+LogicalResult PReluOp::buildGradients(OpBuilder &builder,
+                                      ValueRange resultGradients,
+                                      SmallVectorImpl<Value> &grads) {
+  grads.assign(2, Value());
+  if (!resultGradients[0])
+    return success();
+  auto grad = PReluGradOp::create(builder, getLoc(), getInput().getType(),
+                                  getSlope().getType(), resultGradients[0],
+                                  getInput(), getSlope());
+  grads[0] = grad.getInputGrad();
+  grads[1] = grad.getSlopeGrad();
+  return success();
+}
+
+LogicalResult GluOp::buildGradients(OpBuilder &builder,
+                                    ValueRange resultGradients,
+                                    SmallVectorImpl<Value> &grads) {
+  grads.assign(1, Value());
+  if (resultGradients[0])
+    grads[0] = GluGradOp::create(builder, getLoc(), getInput().getType(),
+                                 resultGradients[0], getInput(), getDimAttr());
+  return success();
+}
+
+LogicalResult MaxoutOp::buildGradients(OpBuilder &builder,
+                                       ValueRange resultGradients,
+                                       SmallVectorImpl<Value> &grads) {
+  grads.assign(1, Value());
+  if (resultGradients[0])
+    grads[0] = MaxoutGradOp::create(builder, getLoc(), getInput().getType(),
+                                    resultGradients[0], getInput(),
+                                    getGroupsAttr(), getDimAttr());
+  return success();
 }
 
 #define GET_OP_CLASSES

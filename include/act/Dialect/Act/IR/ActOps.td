@@ -390,7 +390,8 @@ def Act_LeakyReluOp : Act_UnaryOp<"leaky_relu", "leakyRelu",
                        DefaultValuedAttr<F64Attr, "0.01">:$negative_slope);
 }
 
-def Act_PReluOp : Act_Op<"prelu", [AllTypesMatch<["input", "result"]>]> {
+def Act_PReluOp : Act_Op<"prelu", [AllTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<DifferentiableOpInterface>]> {
   let summary = "Leaky ReLU with a slope operand, shared or per channel";
   let description = [{
     `torch.nn.PReLU`: `x > 0 ? x : slope * x`. The slope has one element
@@ -627,7 +628,8 @@ def Act_SoftminOp : Act_DimOp<"softmin", [SameOperandsAndResultType,
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
-def Act_GluOp : Act_DimOp<"glu", [AllElementTypesMatch<["input", "result"]>]> {
+def Act_GluOp : Act_DimOp<"glu", [AllElementTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<DifferentiableOpInterface>]> {
   let summary = "Gated linear unit: a * sigmoid(b) for the halves a, b of dim";
   let description = [{
     `torch.nn.GLU(dim)`: splits `dim` (of even size 2n) into a first half
@@ -645,7 +647,8 @@ def Act_GluOp : Act_DimOp<"glu", [AllElementTypesMatch<["input", "result"]>]> {
   }];
 }
 
-def Act_MaxoutOp : Act_DimOp<"maxout", [AllElementTypesMatch<["input", "result"]>]> {
+def Act_MaxoutOp : Act_DimOp<"maxout", [AllElementTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<DifferentiableOpInterface>]> {
   let summary = "Max over consecutive groups of `groups` elements along dim";
   let description = [{
     Maxout: along `dim`, a size of `n * groups` becomes `n`; result element
@@ -729,5 +732,95 @@ def Act_LogSoftmaxGradOp : Act_SoftmaxGradBaseOp<"log_softmax_grad",
     "log_softmax", "`dx = dy - exp(y) * sum(dy)`">;
 def Act_SoftminGradOp : Act_SoftmaxGradBaseOp<"softmin_grad", "softmin",
     "`dx = y * (sum(dy * y) - dy)`">;
+
+//===----------------------------------------------------------------------===//
+// Backward ops of prelu, glu and maxout.
+//===----------------------------------------------------------------------===//
+
+def Act_PReluGradOp : Act_Op<"prelu_grad", [
+    AllTypesMatch<["grad", "input", "input_grad"]>,
+    AllTypesMatch<["slope", "slope_grad"]>]> {
+  let summary = "Backward of `act.prelu`: dx and the slope's gradient";
+  let description = [{
+    PyTorch's rule: `dx = x > 0 ? dy : slope * dy` and, for the slope,
+    the sum of `x > 0 ? 0 : x * dy` over every element that slope element
+    applies to (all of them for a shared slope, a channel's otherwise). NaN
+    in x gives NaN to both.
+
+    ```mlir
+    %dx, %ds = act.prelu_grad %dy, %x, %slope : tensor<2x3x8xf32>, tensor<3xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatLike:$grad, Act_FloatLike:$input,
+                       Act_FloatLike:$slope);
+  let results = (outs Act_FloatLike:$input_grad, Act_FloatLike:$slope_grad);
+  let assemblyFormat = [{
+    $grad `,` $input `,` $slope attr-dict `:` type($input) `,` type($slope)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The axis of `input` that the slope runs along, or -1 if it is shared.
+    int64_t getChannelDim();
+  }];
+}
+
+def Act_GluGradOp : Act_Op<"glu_grad", [
+    AllElementTypesMatch<["grad", "input", "result"]>,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "Backward of `act.glu`";
+  let description = [{
+    For the halves a, b of `input` along `dim` and s = sigmoid(b): the first
+    half of the result is `dy * s`, the second `dy * a * s (1 - s)` (the
+    latter as `sigmoid(b) sigmoid(-b)`, which does not cancel).
+
+    ```mlir
+    %dx = act.glu_grad %dy, %x : tensor<4x4xf32> -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatShaped:$grad, Act_FloatShaped:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = [{
+    $grad `,` $input attr-dict `:` type($grad) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getNormalizedDim() {
+      int64_t rank = ::llvm::cast<::mlir::ShapedType>(getInput().getType()).getRank();
+      int64_t dim = static_cast<int64_t>(getDim());
+      return dim < 0 ? dim + rank : dim;
+    }
+  }];
+}
+
+def Act_MaxoutGradOp : Act_Op<"maxout_grad", [
+    AllElementTypesMatch<["grad", "input", "result"]>,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "Backward of `act.maxout`";
+  let description = [{
+    Each group's gradient goes to the elements equal to the group's maximum,
+    split evenly among them when several tie: PyTorch's rule for
+    `x.unflatten(dim, (n, groups)).amax(dim + 1)`. A group holding NaN
+    (whose maximum is NaN) gets NaN everywhere, as there.
+
+    ```mlir
+    %dx = act.maxout_grad %dy, %x {groups = 4 : i64} : tensor<2x4xf32> -> tensor<2x16xf32>
+    ```
+  }];
+  let arguments = (ins Act_FloatShaped:$grad, Act_FloatShaped:$input,
+                       I64Attr:$groups, DefaultValuedAttr<I64Attr, "-1">:$dim);
+  let results = (outs Act_FloatShaped:$result);
+  let assemblyFormat = [{
+    $grad `,` $input attr-dict `:` type($grad) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getNormalizedDim() {
+      int64_t rank = ::llvm::cast<::mlir::ShapedType>(getInput().getType()).getRank();
+      int64_t dim = static_cast<int64_t>(getDim());
+      return dim < 0 ? dim + rank : dim;
+    }
+  }];
+}
 
 #endif // ACT_OPS
