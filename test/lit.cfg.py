@@ -33,6 +33,7 @@ tools = [
     "act-accuracy",
     "act-run",
     "act-bench",
+    "act-train-mlp",
     ToolSubst("mlir-opt", unresolved="ignore"),
     ToolSubst("mlir-translate", unresolved="ignore"),
 ]

@@ -42,6 +42,16 @@ echo "\$ act-run tools/demo/activations.mlir $args --verify"
 echo "\$ act-run tools/demo/activations.mlir $args --benchmark"
 "$build/bin/act-run" "$example" $args --benchmark | grep -E 'compile|median|GFLOP'
 
+section "Derivatives: act-differentiate adds the gradient function, built from each op's rule"
+echo "\$ act-opt tools/demo/activations.mlir --act-differentiate=function=dense_gelu  (the new @dense_gelu_vjp, abridged)"
+"$opt" "$example" --act-differentiate=function=dense_gelu |
+  sed -n '/func.func @dense_gelu_vjp/,/return/p' |
+  grep -E 'func.func|act\.|iterator_types|return' | cut -c1-150
+
+section "A training step that runs: an MLP trained with SGD on the gradients act derived (examples/mlp-training)"
+echo "\$ act-train-mlp --steps=200"
+"$build/bin/act-train-mlp" --steps=200
+
 section "Bad input gets a diagnostic and a non-zero exit"
 bad='func.func @f(%x: tensor<4x7xf32>) -> tensor<4x3xf32> {
   %y = act.glu %x : tensor<4x7xf32> -> tensor<4x3xf32>
