@@ -157,11 +157,20 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
       loopsOf(op.getMatchingIndexingMap(init));
   SmallVector<unsigned> expected(c.batch);
   expected.append({c.m, c.n});
-  if (!cLoops || *cLoops != expected)
+  // inferContractionDims takes M from the first operand. A backward pass
+  // writes dX = dZ W^T with W first (act-differentiate keeps the forward
+  // op's operand order), so C is indexed (n, m): the product commutes, and
+  // swapping the operands' roles keeps the kernel.
+  SmallVector<unsigned> swapped(c.batch);
+  swapped.append({c.n, c.m});
+  bool swapOperands = cLoops && *cLoops != expected && *cLoops == swapped;
+  if (swapOperands)
+    std::swap(c.m, c.n);
+  else if (!cLoops || *cLoops != expected)
     return std::nullopt;
 
-  for (auto [which, access] :
-       {std::make_pair(0, &c.a), std::make_pair(1, &c.b)}) {
+  for (auto [which, access] : {std::make_pair(swapOperands ? 1 : 0, &c.a),
+                               std::make_pair(swapOperands ? 0 : 1, &c.b)}) {
     OpOperand *operand = op.getDpsInputOperand(which);
     std::optional<SmallVector<unsigned>> loops =
         loopsOf(op.getMatchingIndexingMap(operand));

@@ -127,3 +127,33 @@ func.func @batch_dynamic_m(%x: tensor<3x?x5xf32>, %w: tensor<3x5x16xf32>, %init:
   %m = linalg.batch_matmul ins(%x, %w : tensor<3x?x5xf32>, tensor<3x5x16xf32>) outs(%init : tensor<3x?x16xf32>) -> tensor<3x?x16xf32>
   return %m : tensor<3x?x16xf32>
 }
+
+// -----
+
+// dX = dZ W^T as act-differentiate writes it: the weight is the first
+// operand, so C is indexed (n, m) in inferContractionDims's terms. The
+// operands swap roles and the micro-kernel runs (it was a scalar loop nest at
+// 0.7 GFLOP/s): dZ is the A operand (rows broadcast), W is packed into
+// panels.
+// CHECK-LABEL: func.func @weight_first
+// CHECK-NOT:     linalg.generic
+// CHECK:         bufferization.alloc_tensor()
+// AVX2:          scf.for %{{.*}} = %c0 to %c48 step %c1 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX512:        scf.for %{{.*}} = %c0 to %c48 step %c1 iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
+// CHECK:           vector.fma
+#w = affine_map<(d0, d1, d2) -> (d2, d1)>
+#z = affine_map<(d0, d1, d2) -> (d0, d1)>
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+func.func @weight_first(%w: tensor<64x48xf32>, %dz: tensor<24x48xf32>) -> tensor<24x64xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<24x64xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<24x64xf32>) -> tensor<24x64xf32>
+  %g = linalg.generic {indexing_maps = [#w, #z, #x], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%w, %dz : tensor<64x48xf32>, tensor<24x48xf32>) outs(%f : tensor<24x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %b, %a : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<24x64xf32>
+  return %g : tensor<24x64xf32>
+}
