@@ -647,8 +647,11 @@ struct ConvertActToLinalgPass final
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateActToLinalgPatterns(patterns, math);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError("internal error in act: convert-act-to-linalg "
+                                "did not converge (please report this input)");
       return signalPassFailure();
+    }
     // Whatever is left could not be lowered; say which and why not.
     WalkResult result = getOperation()->walk([](Operation *op) {
       if (!isa<ActDialect>(op->getDialect()))

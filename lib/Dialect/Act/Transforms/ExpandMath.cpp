@@ -86,8 +86,12 @@ struct ActExpandMathPass final
       populateMathF32ExpansionPatterns(patterns, selected);
       populateMathPolynomialApproximationPatterns(patterns, selected);
     }
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError("internal error in act: act-expand-math's "
+                                "rewrites did not converge (please report "
+                                "this input)");
       return signalPassFailure();
+    }
   }
 };
 

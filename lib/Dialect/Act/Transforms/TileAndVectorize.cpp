@@ -250,8 +250,11 @@ struct ActTileAndVectorizePass final
     vector::populateDropUnitDimWithShapeCastPatterns(patterns);
     vector::populateSinkVectorOpsPatterns(patterns);
     addCanonicalization(patterns);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+    if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
+      func.emitError("internal error in act: act-tile-and-vectorize's "
+                     "rewrites did not converge (please report this input)");
       return signalPassFailure();
+    }
     privatizeScratchTensors(func);
   }
 
@@ -351,7 +354,9 @@ struct ActTileAndVectorizePass final
     addCanonicalization(patterns);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
-      return failure();
+      return func.emitError("internal error in act: act-tile-and-vectorize's "
+                            "rewrites did not converge (please report this "
+                            "input)");
     IRRewriter rewriter(func.getContext());
     DominanceInfo dominance(func);
     eliminateCommonSubExpressions(rewriter, dominance, func);
