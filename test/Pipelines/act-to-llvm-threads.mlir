@@ -1,6 +1,7 @@
 // act-to-llvm's threads option: 0 (the default) asks the OpenMP runtime for
 // the thread count and runs each marked loop as one omp.parallel of chunks;
-// N fixes the count; 1 is single-threaded code with no OpenMP at all.
+// N fixes the count; 1 is single-threaded code with no OpenMP at all. (The
+// shapes are large enough to be worth a parallel region.)
 
 // RUN: act-opt %s --act-to-llvm="target-cpu=znver3" | FileCheck %s --check-prefix=ALL
 // RUN: act-opt %s --act-to-llvm="target-cpu=znver3 threads=4" | FileCheck %s --check-prefix=FOUR
@@ -21,16 +22,16 @@
 // ONE-LABEL:  llvm.func @softmax
 // ONE-NOT:      omp.
 
-func.func @dense_relu(%x: tensor<24x32xf32>, %w: tensor<32x64xf32>) -> tensor<24x64xf32> {
-  %e = tensor.empty() : tensor<24x64xf32>
+func.func @dense_relu(%x: tensor<96x128xf32>, %w: tensor<128x256xf32>) -> tensor<96x256xf32> {
+  %e = tensor.empty() : tensor<96x256xf32>
   %z = arith.constant 0.0 : f32
-  %f = linalg.fill ins(%z : f32) outs(%e : tensor<24x64xf32>) -> tensor<24x64xf32>
-  %m = linalg.matmul ins(%x, %w : tensor<24x32xf32>, tensor<32x64xf32>) outs(%f : tensor<24x64xf32>) -> tensor<24x64xf32>
-  %y = act.relu %m : tensor<24x64xf32>
-  return %y : tensor<24x64xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<96x256xf32>) -> tensor<96x256xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<96x128xf32>, tensor<128x256xf32>) outs(%f : tensor<96x256xf32>) -> tensor<96x256xf32>
+  %y = act.relu %m : tensor<96x256xf32>
+  return %y : tensor<96x256xf32>
 }
 
-func.func @softmax(%x: tensor<8x100xf32>) -> tensor<8x100xf32> {
-  %y = act.softmax %x : tensor<8x100xf32>
-  return %y : tensor<8x100xf32>
+func.func @softmax(%x: tensor<256x1000xf32>) -> tensor<256x1000xf32> {
+  %y = act.softmax %x : tensor<256x1000xf32>
+  return %y : tensor<256x1000xf32>
 }

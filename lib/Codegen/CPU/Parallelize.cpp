@@ -33,7 +33,7 @@ struct ActParallelizePass final
         return WalkResult::advance();
       // A loop still carrying values has iterations that depend on each
       // other (bufferization could not make them write in place).
-      if (loop.getNumResults() == 0)
+      if (loop.getNumResults() == 0 && !isTooSmall(loop))
         loops.push_back(loop);
       // Nested marked loops stay sequential within a chunk.
       return WalkResult::skip();
@@ -43,6 +43,43 @@ struct ActParallelizePass final
     // The marker has done its job.
     module.walk(
         [](scf::ForOp loop) { loop->removeAttr(act::kParallelLoopAttr); });
+  }
+
+  /// Vector elements loaded, stored or multiplied by one run of `loop`, as
+  /// far as static trip counts tell; nullopt when a trip count is dynamic.
+  static std::optional<int64_t> staticWork(scf::ForOp loop) {
+    std::optional<int64_t> trips =
+        loop.getStaticTripCount()
+            ? std::optional<int64_t>(loop.getStaticTripCount()->getSExtValue())
+            : std::nullopt;
+    if (!trips)
+      return std::nullopt;
+    int64_t perIteration = 0;
+    for (Operation &op : loop.getBody()->without_terminator()) {
+      if (auto inner = dyn_cast<scf::ForOp>(op)) {
+        std::optional<int64_t> work = staticWork(inner);
+        if (!work)
+          return std::nullopt;
+        perIteration += *work;
+        continue;
+      }
+      if (op.getNumRegions())
+        return std::nullopt; // scf.if and the like: do not guess
+      for (Type t :
+           llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
+        if (auto vector = dyn_cast<VectorType>(t))
+          perIteration += vector.getNumElements();
+      perIteration += 1;
+    }
+    return *trips * perIteration;
+  }
+
+  /// Whether `loop` is too little work to be worth a parallel region:
+  /// forking and joining threads costs a few microseconds, about what 2^17
+  /// elements of vector work take on one core.
+  bool isTooSmall(scf::ForOp loop) {
+    std::optional<int64_t> work = staticWork(loop);
+    return work && *work < minParallelWork;
   }
 
   /// The number of chunks, as an index.

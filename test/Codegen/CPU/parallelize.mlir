@@ -1,5 +1,6 @@
-// RUN: act-opt %s --split-input-file --act-parallelize="threads=3" | FileCheck %s --check-prefix=THREE
-// RUN: act-opt %s --split-input-file --act-parallelize | FileCheck %s --check-prefix=RUNTIME
+// RUN: act-opt %s --split-input-file --act-parallelize="threads=3 min-parallel-work=0" | FileCheck %s --check-prefix=THREE
+// RUN: act-opt %s --split-input-file --act-parallelize="min-parallel-work=0" | FileCheck %s --check-prefix=RUNTIME
+// RUN: act-opt %s --split-input-file --act-parallelize | FileCheck %s --check-prefix=DEFAULT
 
 // A marked loop becomes an scf.parallel over 3 chunks of whole iterations,
 // each running the original loop over [lb + t*c*s, min(ub, lb + (t+1)*c*s)),
@@ -76,4 +77,35 @@ func.func @carried(%x: memref<64xf32>) -> f32 {
     scf.yield %n : f32
   } {act.parallel}
   return %s : f32
+}
+
+// -----
+
+// With the default min-parallel-work, a loop of 64 x 16 elements (as far as
+// its static trip counts tell) stays sequential: a parallel region would cost
+// more than it. A dynamic trip count is split.
+// DEFAULT-LABEL: func.func @small
+// DEFAULT-NOT:     scf.parallel
+// DEFAULT:         scf.for
+// DEFAULT-NOT:     act.parallel
+// DEFAULT-LABEL: func.func @dynamic
+// DEFAULT:         scf.parallel
+func.func @small(%out: memref<64x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %v = arith.constant dense<1.0> : vector<16xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    vector.store %v, %out[%i, %c0] : memref<64x16xf32>, vector<16xf32>
+  } {act.parallel}
+  return
+}
+func.func @dynamic(%out: memref<?x16xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %v = arith.constant dense<1.0> : vector<16xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    vector.store %v, %out[%i, %c0] : memref<?x16xf32>, vector<16xf32>
+  } {act.parallel}
+  return
 }

@@ -88,10 +88,19 @@ def ActParallelizePass : Pass<"act-parallelize", "ModuleOp"> {
 
     `threads=0` takes the count at run time from `omp_get_max_threads()`
     (all cores, or `OMP_NUM_THREADS`).
+
+    A loop whose static trip counts show less than `min-parallel-work`
+    (2^17) elements of vector work stays sequential: forking and joining the threads would cost
+    more than the loop (the MLP training step of examples/mlp-training ran
+    4x slower on two threads than on one before).
   }];
   let options = [
     Option<"threads", "threads", "int64_t", /*default=*/"0",
            "Chunks per loop (0: omp_get_max_threads() at run time)">,
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"1 << 17",
+           "Loops with less vector work than this (elements, from static "
+           "trip counts) stay sequential">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
