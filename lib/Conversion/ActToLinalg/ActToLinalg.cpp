@@ -354,6 +354,34 @@ struct SoftmaxGradLowering : ActLowering<OpT> {
   }
 };
 
+/// `input` [.., n * groups, ..] (static along `dim`) expanded to
+/// [.., n, groups, ..], and the reassociation that collapses it back.
+static std::pair<Value, SmallVector<ReassociationIndices>>
+expandGroups(ImplicitLocOpBuilder &b, Value input, int64_t dim,
+             int64_t groups) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] /= groups;
+  shape.insert(shape.begin() + dim + 1, groups);
+  SmallVector<ReassociationIndices> reassociation;
+  for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+    if (d < dim)
+      reassociation.push_back({d});
+    else if (d == dim)
+      reassociation.push_back({d, d + 1});
+    else
+      reassociation.push_back({d + 1});
+  }
+  SmallVector<OpFoldResult> outputShape =
+      tensor::getMixedSizes(b, b.getLoc(), input);
+  outputShape[dim] = b.getIndexAttr(shape[dim]);
+  outputShape.insert(outputShape.begin() + dim + 1, b.getIndexAttr(groups));
+  Value expanded = tensor::ExpandShapeOp::create(
+      b, RankedTensorType::get(shape, type.getElementType()), input,
+      reassociation, outputShape);
+  return {expanded, reassociation};
+}
+
 struct GluLowering : ActLowering<GluOp> {
   using ActLowering::ActLowering;
 
@@ -407,25 +435,9 @@ struct MaxoutLowering : ActLowering<MaxoutOp> {
       return op.emitOpError("lowering needs a static size along dim ") << dim;
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     // [.., n * groups, ..] -> [.., n, groups, ..], then max over `groups`.
-    SmallVector<int64_t> shape(type.getShape());
-    shape[dim] /= groups;
-    shape.insert(shape.begin() + dim + 1, groups);
-    SmallVector<ReassociationIndices> reassociation;
-    for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
-      if (d < dim)
-        reassociation.push_back({d});
-      else if (d == dim)
-        reassociation.push_back({d, d + 1});
-      else
-        reassociation.push_back({d + 1});
-    }
-    SmallVector<OpFoldResult> outputShape =
-        tensor::getMixedSizes(b, b.getLoc(), op.getInput());
-    outputShape[dim] = b.getIndexAttr(shape[dim]);
-    outputShape.insert(outputShape.begin() + dim + 1, b.getIndexAttr(groups));
-    auto expandedType = RankedTensorType::get(shape, type.getElementType());
-    Value expanded = tensor::ExpandShapeOp::create(
-        b, expandedType, op.getInput(), reassociation, outputShape);
+    auto [expanded, reassociation] =
+        expandGroups(b, op.getInput(), dim, groups);
+    auto expandedType = cast<RankedTensorType>(expanded.getType());
     Reduction r = getReduction(b, expandedType.getRank(), dim + 1);
     Value result = buildReduction(
         b, expanded, r.full, expanded, dim + 1, type.getElementType(),
@@ -587,25 +599,8 @@ struct MaxoutGradLowering : ActLowering<MaxoutGradOp> {
     if (type.isDynamicDim(dim))
       return op.emitOpError("lowering needs a static size along dim ") << dim;
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
-    SmallVector<int64_t> shape(type.getShape());
-    shape[dim] /= groups;
-    shape.insert(shape.begin() + dim + 1, groups);
-    SmallVector<ReassociationIndices> reassociation;
-    for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
-      if (d < dim)
-        reassociation.push_back({d});
-      else if (d == dim)
-        reassociation.push_back({d, d + 1});
-      else
-        reassociation.push_back({d + 1});
-    }
-    SmallVector<OpFoldResult> outputShape =
-        tensor::getMixedSizes(b, b.getLoc(), op.getInput());
-    outputShape[dim] = b.getIndexAttr(shape[dim]);
-    outputShape.insert(outputShape.begin() + dim + 1, b.getIndexAttr(groups));
-    auto expandedType = RankedTensorType::get(shape, type.getElementType());
-    Value xe = tensor::ExpandShapeOp::create(b, expandedType, op.getInput(),
-                                             reassociation, outputShape);
+    auto [xe, reassociation] = expandGroups(b, op.getInput(), dim, groups);
+    auto expandedType = cast<RankedTensorType>(xe.getType());
     Type accType = computeElementType(type.getElementType());
     Reduction r = getReduction(b, expandedType.getRank(), dim + 1);
     Value max = buildReduction(

@@ -289,56 +289,53 @@ static LogicalResult verifyReducedShape(Operation *op, int64_t dim,
   return success();
 }
 
-LogicalResult GluOp::verify() {
-  if (failed(verifyDim(*this, getDim(), getInput())))
+/// glu and glu_grad: `input` splits in halves along `dim`, the size of
+/// `halved` (the result, or dy).
+static LogicalResult verifyGlu(Operation *op, int64_t rawDim, Value input,
+                               Value halved) {
+  if (failed(verifyDim(op, rawDim, input)))
     return failure();
-  int64_t dim = getNormalizedDim();
-  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
+  auto type = cast<ShapedType>(input.getType());
+  int64_t dim = rawDim < 0 ? rawDim + type.getRank() : rawDim;
+  int64_t size = type.getDimSize(dim);
   if (!ShapedType::isDynamic(size) && size % 2 != 0)
-    return emitOpError() << "requires an even size along dim " << dim
-                         << ", got " << size;
-  return verifyReducedShape(*this, dim, 2, getInput(), getResult());
+    return op->emitOpError()
+           << "requires an even size along dim " << dim << ", got " << size;
+  return verifyReducedShape(op, dim, 2, input, halved);
+}
+
+/// maxout and maxout_grad: `input` splits in groups along `dim`, the size
+/// of `reduced` (the result, or dy).
+static LogicalResult verifyMaxout(Operation *op, int64_t rawDim, int64_t groups,
+                                  Value input, Value reduced) {
+  if (failed(verifyDim(op, rawDim, input)))
+    return failure();
+  if (groups < 1)
+    return op->emitOpError() << "requires groups >= 1, got " << groups;
+  auto type = cast<ShapedType>(input.getType());
+  int64_t dim = rawDim < 0 ? rawDim + type.getRank() : rawDim;
+  int64_t size = type.getDimSize(dim);
+  if (!ShapedType::isDynamic(size) && size % groups != 0)
+    return op->emitOpError()
+           << "requires the size along dim " << dim << " (" << size
+           << ") to be divisible by groups (" << groups << ")";
+  return verifyReducedShape(op, dim, groups, input, reduced);
+}
+
+LogicalResult GluOp::verify() {
+  return verifyGlu(*this, getDim(), getInput(), getResult());
 }
 
 LogicalResult GluGradOp::verify() {
-  if (failed(verifyDim(*this, getDim(), getInput())))
-    return failure();
-  int64_t dim = getNormalizedDim();
-  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
-  if (!ShapedType::isDynamic(size) && size % 2 != 0)
-    return emitOpError() << "requires an even size along dim " << dim
-                         << ", got " << size;
-  return verifyReducedShape(*this, dim, 2, getInput(), getGrad());
-}
-
-LogicalResult MaxoutGradOp::verify() {
-  if (failed(verifyDim(*this, getDim(), getInput())))
-    return failure();
-  int64_t groups = getGroups();
-  if (groups < 1)
-    return emitOpError() << "requires groups >= 1, got " << groups;
-  int64_t dim = getNormalizedDim();
-  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
-  if (!ShapedType::isDynamic(size) && size % groups != 0)
-    return emitOpError() << "requires the size along dim " << dim << " ("
-                         << size << ") to be divisible by groups (" << groups
-                         << ")";
-  return verifyReducedShape(*this, dim, groups, getInput(), getGrad());
+  return verifyGlu(*this, getDim(), getInput(), getGrad());
 }
 
 LogicalResult MaxoutOp::verify() {
-  if (failed(verifyDim(*this, getDim(), getInput())))
-    return failure();
-  int64_t groups = getGroups();
-  if (groups < 1)
-    return emitOpError() << "requires groups >= 1, got " << groups;
-  int64_t dim = getNormalizedDim();
-  int64_t size = cast<ShapedType>(getInput().getType()).getDimSize(dim);
-  if (!ShapedType::isDynamic(size) && size % groups != 0)
-    return emitOpError() << "requires the size along dim " << dim << " ("
-                         << size << ") to be divisible by groups (" << groups
-                         << ")";
-  return verifyReducedShape(*this, dim, groups, getInput(), getResult());
+  return verifyMaxout(*this, getDim(), getGroups(), getInput(), getResult());
+}
+
+LogicalResult MaxoutGradOp::verify() {
+  return verifyMaxout(*this, getDim(), getGroups(), getInput(), getGrad());
 }
 
 //===----------------------------------------------------------------------===//
