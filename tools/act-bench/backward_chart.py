@@ -78,6 +78,10 @@ def mlp_panel(ax, report):
                        r["median_s"]] or [0])
             ax.text(i, top * 1.15, "%.2fx" % s, ha="center", fontsize=8)
     ax.set_yscale("log")
+    tops = [r["median_s"] * 1e3 for r in rows if r["median_s"]]
+    if tops:
+        # Room above the tallest bar for its speedup label.
+        ax.set_ylim(top=max(tops) * 1.6)
     ax.set_ylabel("ms per step (median, log)")
     ax.set_title("MLP training step (forward + backward + SGD)")
     ax.set_xticks(range(len(groups)))
