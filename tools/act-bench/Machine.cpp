@@ -170,3 +170,64 @@ std::vector<CopyBandwidth> act::bench::measureCopies(const float *in,
   }
   return results;
 }
+
+//===----------------------------------------------------------------------===//
+// Triad bandwidth.
+//===----------------------------------------------------------------------===//
+
+static constexpr float kTriadScale = 3.0f;
+
+static void triad(float *a, const float *b, const float *c, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    a[i] = b[i] + kTriadScale * c[i];
+}
+
+__attribute__((target("avx512f"))) static void
+streamTriad512(float *a, const float *b, const float *c, int64_t n) {
+  __m512 s = _mm512_set1_ps(kTriadScale);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_stream_ps(a + i,
+                     _mm512_add_ps(_mm512_loadu_ps(b + i),
+                                   _mm512_mul_ps(s, _mm512_loadu_ps(c + i))));
+  for (; i < n; ++i)
+    a[i] = b[i] + kTriadScale * c[i];
+  // Weakly ordered stores: complete when we return.
+  _mm_sfence();
+}
+
+__attribute__((target("avx"))) static void
+streamTriad256(float *a, const float *b, const float *c, int64_t n) {
+  __m256 s = _mm256_set1_ps(kTriadScale);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_stream_ps(a + i,
+                     _mm256_add_ps(_mm256_loadu_ps(b + i),
+                                   _mm256_mul_ps(s, _mm256_loadu_ps(c + i))));
+  for (; i < n; ++i)
+    a[i] = b[i] + kTriadScale * c[i];
+  _mm_sfence();
+}
+
+std::vector<TriadBandwidth> act::bench::measureTriads(float *a, const float *b,
+                                                      const float *c, int64_t n,
+                                                      int warmup,
+                                                      int repetitions) {
+  bool avx512 = hostIsa().avx512f;
+  std::vector<TriadBandwidth> results;
+  for (const char *impl : {"triad", "stream_triad"}) {
+    std::function<void()> kernel;
+    if (impl == std::string("triad"))
+      kernel = [=] { triad(a, b, c, n); };
+    else if (avx512)
+      kernel = [=] { streamTriad512(a, b, c, n); };
+    else
+      kernel = [=] { streamTriad256(a, b, c, n); };
+    TriadBandwidth t;
+    t.impl = impl;
+    t.floats = n;
+    t.time = measure(kernel, warmup, repetitions);
+    results.push_back(t);
+  }
+  return results;
+}

@@ -67,6 +67,23 @@ std::vector<CopyBandwidth> measureCopies(const float *in, float *out, int64_t n,
                                          int threads, int warmup,
                                          int repetitions);
 
+/// STREAM's triad, a[i] = b[i] + s c[i], over `n` floats on one thread:
+/// three streams, 12 bytes per element (two read, one written), as a
+/// backward kernel moves dy and x in and dx out. "triad" stores plainly
+/// (the hardware reads a's lines before writing them: 16 bytes of traffic
+/// for the 12 counted); "stream_triad" with non-temporal stores (AVX-512 or
+/// AVX, picked at run time), as act's large outputs are written. `a` must
+/// be 64-byte aligned.
+struct TriadBandwidth {
+  std::string impl;
+  int64_t floats = 0;
+  Measurement time;
+  double gbps() const { return 12.0 * double(floats) / time.min * 1e-9; }
+};
+std::vector<TriadBandwidth> measureTriads(float *a, const float *b,
+                                          const float *c, int64_t n, int warmup,
+                                          int repetitions);
+
 } // namespace bench
 } // namespace act
 

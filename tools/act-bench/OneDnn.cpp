@@ -184,6 +184,10 @@ static dnnl::algorithm algorithmNamed(const char *name) {
       {"eltwise_logsigmoid", a::eltwise_logsigmoid},
       {"eltwise_mish", a::eltwise_mish},
       {"eltwise_hardswish", a::eltwise_hardswish},
+      {"eltwise_relu_use_dst_for_bwd", a::eltwise_relu_use_dst_for_bwd},
+      {"eltwise_tanh_use_dst_for_bwd", a::eltwise_tanh_use_dst_for_bwd},
+      {"eltwise_elu_use_dst_for_bwd", a::eltwise_elu_use_dst_for_bwd},
+      {"eltwise_logistic_use_dst_for_bwd", a::eltwise_logistic_use_dst_for_bwd},
   };
   for (const auto &[n, alg] : table)
     if (!std::strcmp(n, name))
@@ -316,6 +320,80 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w, const float *in,
     stream().wait();
   };
   return Kernel{execute, seconds() - start, oneDnnAlgorithm(w) + " " + impl};
+}
+
+/// The backward's algorithm and alpha: the forward's mapping, with the dst
+/// variant (which 2.6 has for relu, tanh, elu and logistic) for a
+/// from-output workload.
+static std::optional<EltwiseMapping>
+mapEltwiseBackward(const BackwardWorkload &w) {
+  std::optional<EltwiseMapping> m =
+      mapEltwise(Workload{w.op, w.op, {w.elements}, {}});
+  if (!m || !w.fromOutput)
+    return m;
+  static const char *const useDst[][2] = {
+      {"eltwise_relu", "eltwise_relu_use_dst_for_bwd"},
+      {"eltwise_tanh", "eltwise_tanh_use_dst_for_bwd"},
+      {"eltwise_elu", "eltwise_elu_use_dst_for_bwd"},
+      {"eltwise_logistic", "eltwise_logistic_use_dst_for_bwd"}};
+  for (const auto &[from, to] : useDst)
+    if (!std::strcmp(m->name, from)) {
+      m->name = to;
+      return m;
+    }
+  // No dst variant: oneDNN would need x, which a from-output workload does
+  // not give it.
+  return std::nullopt;
+}
+
+std::string act::bench::oneDnnBackwardAlgorithm(const BackwardWorkload &w) {
+  if (std::optional<EltwiseMapping> m = mapEltwiseBackward(w))
+    return describe(m->name, m->alpha, m->beta);
+  return "";
+}
+
+std::optional<Kernel> act::bench::makeOneDnnBackward(const BackwardWorkload &w,
+                                                     const float *dy,
+                                                     const float *source,
+                                                     float *dx,
+                                                     std::string *why) {
+  using dnnl::memory;
+  auto fail = [&](std::string reason) -> std::optional<Kernel> {
+    if (why)
+      *why = std::move(reason);
+    return std::nullopt;
+  };
+  std::optional<EltwiseMapping> m = mapEltwiseBackward(w);
+  if (!m)
+    return fail("no oneDNN 2.6 eltwise backward algorithm");
+  double start = seconds();
+  memory::desc md({w.elements}, memory::data_type::f32, memory::format_tag::a);
+  dnnl::algorithm alg = algorithmNamed(m->name);
+  // The backward primitive takes its forward (training) as a hint.
+  dnnl::eltwise_forward::primitive_desc hint(
+      dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, alg, md,
+                                  m->alpha, m->beta),
+      engine(), true);
+  if (!hint)
+    return fail(std::string("no forward_training of ") + m->name);
+  dnnl::eltwise_backward::primitive_desc pd(
+      dnnl::eltwise_backward::desc(alg, md, md, m->alpha, m->beta), engine(),
+      hint, true);
+  if (!pd)
+    return fail(std::string("no eltwise_backward of ") + m->name);
+  // Sources are only read; oneDNN's memory objects take non-const pointers.
+  std::unordered_map<int, memory> args = {
+      {w.fromOutput ? DNNL_ARG_DST : DNNL_ARG_SRC,
+       memory(md, engine(), const_cast<float *>(source))},
+      {DNNL_ARG_DIFF_DST, memory(md, engine(), const_cast<float *>(dy))},
+      {DNNL_ARG_DIFF_SRC, memory(md, engine(), dx)}};
+  dnnl::eltwise_backward prim(pd);
+  auto execute = [prim, args] {
+    prim.execute(stream(), args);
+    stream().wait();
+  };
+  return Kernel{execute, seconds() - start,
+                oneDnnBackwardAlgorithm(w) + " " + pd.impl_info_str()};
 }
 
 std::string act::bench::oneDnnRuntime() {
@@ -514,6 +592,19 @@ std::optional<Kernel> act::bench::makeOneDnnDense(const DenseWorkload &,
 }
 
 std::string act::bench::initOneDnn() { return "oneDNN not built in"; }
+
+std::string act::bench::oneDnnBackwardAlgorithm(const BackwardWorkload &) {
+  return "";
+}
+
+std::optional<Kernel> act::bench::makeOneDnnBackward(const BackwardWorkload &,
+                                                     const float *,
+                                                     const float *, float *,
+                                                     std::string *why) {
+  if (why)
+    *why = "act-bench was built without oneDNN";
+  return std::nullopt;
+}
 
 std::optional<Kernel> act::bench::makeOneDnn(const Workload &, const float *,
                                              float *, std::string *why) {

@@ -11,6 +11,7 @@
 #ifndef ACT_BENCH_ONEDNN_H
 #define ACT_BENCH_ONEDNN_H
 
+#include "Backward.h"
 #include "Bench.h"
 #include "Dense.h"
 
@@ -36,6 +37,18 @@ std::string oneDnnAlgorithm(const Workload &w);
 /// `why`) if oneDNN has no such primitive.
 std::optional<Kernel> makeOneDnn(const Workload &w, const float *in, float *out,
                                  std::string *why = nullptr);
+
+/// oneDNN's eltwise backward algorithm for `w`, e.g.
+/// "eltwise_relu_use_dst_for_bwd" (the _use_dst_for_bwd variant where `w`
+/// is from the output), with its alpha; empty without oneDNN.
+std::string oneDnnBackwardAlgorithm(const BackwardWorkload &w);
+
+/// oneDNN's eltwise_backward for `w`: diff_src `dx` from diff_dst `dy` and
+/// `source` (src, or dst for a from-output workload), or nullopt with the
+/// reason in `why`.
+std::optional<Kernel> makeOneDnnBackward(const BackwardWorkload &w,
+                                         const float *dy, const float *source,
+                                         float *dx, std::string *why = nullptr);
 
 /// The threading runtime oneDNN reports for its CPU engine (dnnl_version):
 /// "OpenMP", "TBB", "threadpool", "sequential", or "not built in".

@@ -2,14 +2,18 @@
 //
 // One command: measures copy bandwidth and every workload with every
 // implementation in the same run, prints a per-measurement table and a
-// per-workload summary, and optionally writes JSON. f32. Two suites:
+// per-workload summary, and optionally writes JSON. f32. Three suites:
 // --suite=eltwise (the default; single thread): the activations alone;
 // --suite=dense (DenseSuite.cpp): dense layers and a SwiGLU FFN at 1 thread
-// and all cores, against the FMA peak measured in the same run.
+// and all cores, against the FMA peak measured in the same run;
+// --suite=backward (BackwardSuite.cpp): the backward activations against a
+// triad measured in the same run, and the MLP training step against
+// PyTorch eager autograd.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Act.h"
+#include "BackwardSuite.h"
 #include "Bench.h"
 #include "DenseSuite.h"
 #include "Machine.h"
@@ -69,7 +73,7 @@ static cl::opt<bool> list("list", cl::cat(benchCategory),
                           cl::desc("List the workloads and exit"));
 
 namespace {
-enum class Suite { eltwise, dense };
+enum class Suite { eltwise, dense, backward };
 } // namespace
 
 static cl::opt<Suite>
@@ -77,11 +81,18 @@ static cl::opt<Suite>
           cl::values(clEnumValN(Suite::eltwise, "eltwise",
                                 "the activations alone, one thread (default)"),
                      clEnumValN(Suite::dense, "dense",
-                                "dense layers act(X W + b) and a SwiGLU FFN")),
+                                "dense layers act(X W + b) and a SwiGLU FFN"),
+                     clEnumValN(Suite::backward, "backward",
+                                "the backward activations and the MLP "
+                                "training step")),
           cl::init(Suite::eltwise));
 
-// The dense suite's own options.
+// The dense suite's own options (--threads and --chart also the backward
+// suite's).
 static cl::OptionCategory denseCategory("act-bench --suite=dense options");
+static cl::OptionCategory
+    backwardCategory("act-bench --suite=backward options (and --threads, "
+                     "--chart)");
 /// --threads, registered in main rather than at static initialization so
 /// that libLLVM's own option of that name is released first.
 static cl::opt<std::string> &threadsOption() {
@@ -89,7 +100,8 @@ static cl::opt<std::string> &threadsOption() {
     mlir::act::runner::releaseLLVMThreadsOption();
     return new cl::opt<std::string>(
         "threads", cl::cat(denseCategory),
-        cl::desc("Thread counts, comma-separated; N = all cores"),
+        cl::desc("Thread counts, comma-separated; N = all cores (the "
+                 "backward suite: of the MLP training step)"),
         cl::value_desc("list"), cl::init("1,N"));
   }();
   return *threads;
@@ -124,9 +136,19 @@ static cl::opt<unsigned>
                cl::init(600));
 static cl::opt<std::string>
     chartFile("chart", cl::cat(denseCategory),
-              cl::desc("Draw GFLOP/s per workload and thread count here "
-                       "(PNG; needs matplotlib)"),
+              cl::desc("Draw the suite's results here (PNG; needs "
+                       "matplotlib)"),
               cl::value_desc("file.png"));
+
+// The backward suite's own options.
+static cl::opt<std::string>
+    mlpBatches("mlp-batches", cl::cat(backwardCategory),
+               cl::desc("Batch sizes of the MLP training step, "
+                        "comma-separated; empty for none"),
+               cl::value_desc("list"), cl::init("32,256"));
+static cl::opt<int> mlpSteps("mlp-steps", cl::cat(backwardCategory),
+                             cl::desc("Training steps per timed repetition"),
+                             cl::init(20));
 
 // The child process measuring one act kernel (DenseSuite.cpp).
 static cl::opt<std::string> actWorker("act-worker", cl::cat(denseCategory),
@@ -187,6 +209,103 @@ static std::string peerPython() {
   return torchPython == "auto" ? defaultTorchPython() : torchPython.getValue();
 }
 
+/// --threads into `threads` (N: all cores, each count once); false after
+/// saying what is wrong.
+static bool parseThreads(std::vector<int> &threads) {
+  llvm::SmallVector<llvm::StringRef> items;
+  llvm::StringRef(threadsOption().getValue()).split(items, ',', -1, false);
+  for (llvm::StringRef item : items) {
+    int t = 0;
+    if (item.trim() == "N")
+      t = hostCores();
+    else if (item.trim().getAsInteger(10, t) || t < 1) {
+      llvm::errs() << "act-bench: bad --threads entry '" << item << "'\n";
+      return false;
+    }
+    if (!llvm::is_contained(threads, t))
+      threads.push_back(t);
+  }
+  if (threads.empty()) {
+    llvm::errs() << "act-bench: --threads is empty\n";
+    return false;
+  }
+  return true;
+}
+
+/// --filter as a regex (none: matches everything); nullopt after saying
+/// what is wrong.
+static std::optional<llvm::Regex> filterRegex() {
+  llvm::Regex re(filter.empty() ? std::string(".*") : filter.getValue());
+  std::string error;
+  if (!re.isValid(error)) {
+    llvm::errs() << "act-bench: bad --filter: " << error << "\n";
+    return std::nullopt;
+  }
+  return re;
+}
+
+/// --suite=backward: the options into BackwardOptions, then the suite.
+static int runBackward() {
+  BackwardOptions o;
+  o.repetitions = repetitions;
+  o.warmup = warmup;
+  o.math = mathMode;
+  o.jsonFile = jsonFile;
+  o.chartFile = chartFile;
+  o.python = peerPython();
+  o.chartPython = o.python.empty() ? defaultTorchPython() : o.python;
+  if (mlpSteps < 1) {
+    llvm::errs() << "act-bench: need --mlp-steps >= 1\n";
+    return 1;
+  }
+  o.mlpSteps = mlpSteps;
+  if (!parseThreads(o.threads))
+    return 1;
+  llvm::SmallVector<llvm::StringRef> items;
+  llvm::StringRef(mlpBatches).split(items, ',', -1, false);
+  for (llvm::StringRef item : items) {
+    int64_t batch = 0;
+    if (item.trim().getAsInteger(10, batch) || batch < 1) {
+      llvm::errs() << "act-bench: bad --mlp-batches entry '" << item
+                   << "' (want a batch size of at least 1)\n";
+      return 1;
+    }
+    if (llvm::none_of(o.mlps,
+                      [&](const MlpWorkload &w) { return w.batch == batch; }))
+      o.mlps.push_back(MlpWorkload{batch});
+  }
+  o.workloads = backwardWorkloads(size);
+  std::optional<llvm::Regex> re = filterRegex();
+  if (!re)
+    return 1;
+  llvm::erase_if(o.workloads,
+                 [&](const BackwardWorkload &w) { return !re->match(w.name); });
+  llvm::erase_if(o.mlps,
+                 [&](const MlpWorkload &w) { return !re->match(w.name()); });
+  if (list) {
+    for (const BackwardWorkload &w : o.workloads) {
+      std::string dnnl = oneDnnBackwardAlgorithm(w);
+      llvm::outs() << llvm::format("%-16s %-6s %10lld  %s\n", w.name.c_str(),
+                                   w.operands().c_str(), (long long)w.elements,
+                                   dnnl.empty() ? "-" : dnnl.c_str());
+    }
+    for (const MlpWorkload &w : o.mlps)
+      llvm::outs() << llvm::format(
+          "%-16s %lldx%lldx%lldx%lld %8.3f "
+          "GFLOP/step\n",
+          w.name().c_str(), (long long)w.batch, (long long)MlpWorkload::kIn,
+          (long long)MlpWorkload::kHidden, (long long)MlpWorkload::kClasses,
+          w.flops() * 1e-9);
+    return 0;
+  }
+  if (o.workloads.empty() && o.mlps.empty()) {
+    llvm::errs() << "act-bench: nothing to measure (--filter and "
+                    "--mlp-batches leave no workload)\n";
+    return 1;
+  }
+  return runBackwardSuite(o);
+}
+
 /// --suite=dense: the options into DenseOptions, then the suite.
 static int runDense(const char *argv0) {
   DenseOptions o;
@@ -205,25 +324,10 @@ static int runDense(const char *argv0) {
   o.self = llvm::sys::fs::getMainExecutable(
       argv0, reinterpret_cast<void *>(&peerPython));
 
-  llvm::SmallVector<llvm::StringRef> items;
-  llvm::StringRef(threadsOption().getValue()).split(items, ',', -1, false);
-  for (llvm::StringRef item : items) {
-    int t = 0;
-    if (item.trim() == "N")
-      t = hostCores();
-    else if (item.trim().getAsInteger(10, t) || t < 1) {
-      llvm::errs() << "act-bench: bad --threads entry '" << item << "'\n";
-      return 1;
-    }
-    if (!llvm::is_contained(o.threads, t))
-      o.threads.push_back(t);
-  }
-  if (o.threads.empty()) {
-    llvm::errs() << "act-bench: --threads is empty\n";
+  if (!parseThreads(o.threads))
     return 1;
-  }
 
-  items.clear();
+  llvm::SmallVector<llvm::StringRef> items;
   llvm::StringRef(impls).split(items, ',', -1, false);
   for (llvm::StringRef item : items) {
     item = item.trim();
@@ -271,11 +375,14 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   threadsOption();
   // libLLVM registers hundreds of options of its own; show only ours.
-  cl::HideUnrelatedOptions({&benchCategory, &denseCategory});
+  cl::HideUnrelatedOptions({&benchCategory, &denseCategory, &backwardCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "act-bench: act's kernels against memcpy, streaming copy, oneDNN, "
       "PyTorch and (--suite=dense) numpy and IREE\n");
+  // --threads and --chart belong to both suites that take them.
+  threadsOption().addCategory(backwardCategory);
+  chartFile.addCategory(backwardCategory);
   if (size < 1 || repetitions < 1 || warmup < 0) {
     llvm::errs() << "act-bench: need --size >= 1, --repetitions >= 1 and "
                     "--warmup >= 0\n";
@@ -284,16 +391,31 @@ int main(int argc, char **argv) {
   if (!actWorker.empty())
     return runActWorker(actWorker, actWorkerThreads, actWorkerOut, repetitions,
                         warmup, mathMode);
+  // An option of another suite is a mistake, not something to ignore.
+  auto refuse = [](std::initializer_list<cl::Option *> options,
+                   const char *suites) {
+    for (cl::Option *o : options)
+      if (o->getNumOccurrences()) {
+        llvm::errs() << "act-bench: --" << o->ArgStr << " is an option of "
+                     << suites << "\n";
+        return true;
+      }
+    return false;
+  };
+  if (suite != Suite::backward &&
+      refuse({&mlpBatches, &mlpSteps}, "--suite=backward"))
+    return 1;
+  if (suite != Suite::dense && refuse({&denseShapes, &swigluShapes, &impls,
+                                       &compileTimeout, &runTimeout},
+                                      "--suite=dense"))
+    return 1;
   if (suite == Suite::dense)
     return runDense(argv[0]);
-  for (cl::Option *o : std::initializer_list<cl::Option *>{
-           &threadsOption(), &denseShapes, &swigluShapes, &impls,
-           &compileTimeout, &runTimeout, &chartFile})
-    if (o->getNumOccurrences()) {
-      llvm::errs() << "act-bench: --" << o->ArgStr
-                   << " is an option of --suite=dense\n";
-      return 1;
-    }
+  if (suite == Suite::backward)
+    return runBackward();
+  if (refuse({&threadsOption(), &chartFile},
+             "--suite=dense and --suite=backward"))
+    return 1;
 
   std::vector<Workload> workloads = allWorkloads(size);
   if (!filter.empty()) {
