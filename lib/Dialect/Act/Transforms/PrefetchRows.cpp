@@ -52,7 +52,75 @@ struct ActPrefetchRowsPass final
     func.walk([&](scf::ForOp loop) { rowLoops.push_back(loop); });
     for (scf::ForOp loop : rowLoops)
       prefetchNextRow(loop);
+    for (scf::ForOp loop : rowLoops)
+      prefetchAhead(loop);
   }
+
+  /// In an innermost loop that streams function arguments through a long
+  /// computation (a backward activation: two inputs, tens of vector ops per
+  /// register), prefetches each stream kAheadBytes ahead. The hardware
+  /// prefetcher alone leaves such loops waiting on memory in turns with the
+  /// arithmetic (silu's backward ran at a third of its in-cache speed).
+  void prefetchAhead(scf::ForOp loop) const {
+    if (!loop.getBody()->getOps<scf::ForOp>().empty())
+      return;
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!step)
+      return;
+    SetVector<Value> sources;
+    int64_t loadedElements = 0;
+    loop.getBody()->walk([&](vector::LoadOp load) {
+      Value base = load.getBase();
+      auto type = cast<MemRefType>(base.getType());
+      auto arg = dyn_cast<BlockArgument>(base);
+      if (!arg || !isa<func::FuncOp>(arg.getOwner()->getParentOp()) ||
+          !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+          load.getIndices().back() != loop.getInductionVar())
+        return;
+      sources.insert(base);
+      loadedElements += load.getVectorType().getNumElements();
+    });
+    // Only where there are several streams and much work per element.
+    if (sources.size() < 2 || loadedElements == 0 ||
+        countVectorOps(loop) < kMinOpsPerLoad * int64_t(sources.size()))
+      return;
+    OpBuilder b = OpBuilder::atBlockBegin(loop.getBody());
+    Location loc = loop.getLoc();
+    for (Value source : sources) {
+      auto type = cast<MemRefType>(source.getType());
+      int64_t rank = type.getRank();
+      unsigned elementBytes = type.getElementTypeBitWidth() / 8;
+      if (elementBytes == 0 || *step * elementBytes < kLineBytes)
+        continue;
+      SmallVector<Value> lead;
+      loop.getBody()->walk([&](vector::LoadOp load) {
+        if (load.getBase() == source && lead.empty())
+          lead.assign(load.getIndices().begin(),
+                      load.getIndices().begin() + (rank - 1));
+      });
+      if (llvm::any_of(lead, [&](Value v) {
+            return !v.getParentRegion()->isAncestor(&loop.getRegion());
+          }))
+        continue;
+      // Addresses stay inside the buffer's last dimension.
+      int64_t size = type.getDimSize(rank - 1);
+      Value last = arith::ConstantIndexOp::create(b, loc, size - 1);
+      int64_t ahead = kAheadBytes / elementBytes;
+      int64_t lineElements = kLineBytes / elementBytes;
+      for (int64_t offset = 0; offset < *step; offset += lineElements) {
+        Value c = arith::ConstantIndexOp::create(b, loc, ahead + offset);
+        Value column = arith::AddIOp::create(b, loc, loop.getInductionVar(), c);
+        column = arith::MinSIOp::create(b, loc, column, last);
+        SmallVector<Value> indices(lead);
+        indices.push_back(column);
+        memref::PrefetchOp::create(b, loc, source, indices, /*isWrite=*/false,
+                                   /*localityHint=*/3, /*isDataCache=*/true);
+      }
+    }
+  }
+
+  static constexpr int64_t kAheadBytes = 2048;
+  static constexpr int64_t kMinOpsPerLoad = 24;
 
   /// If `rows` (step 1) holds several passes over a row of a function
   /// argument, the first of them loading it, prefetches the next row from

@@ -111,7 +111,7 @@ def ActStreamingStoresPass : Pass<"act-streaming-stores", "func::FuncOp"> {
 }
 
 def ActPrefetchRowsPass : Pass<"act-prefetch-rows", "func::FuncOp"> {
-  let summary = "Prefetch the next row of a multi-pass row kernel";
+  let summary = "Prefetch the next row of a multi-pass row kernel, and heavy streams ahead";
   let description = [{
     On bufferized code: in a loop over rows (step 1) whose body makes
     several passes over a row, the first of them loading the row of a
@@ -119,6 +119,12 @@ def ActPrefetchRowsPass : Pass<"act-prefetch-rows", "func::FuncOp"> {
     pass with the most vector work (softmax's exp) prefetches the same
     columns of the next row into L2. The first pass then finds its row in
     cache, and memory works while the core computes instead of in turns.
+
+    Also, an innermost loop that streams two or more function arguments
+    through much arithmetic (at least 24 vector ops per stream and
+    iteration: the backward activations, dy and x in, dx out) prefetches
+    each stream 2 KiB ahead. The hardware prefetcher alone left these loops
+    at a third of their in-cache speed (silu's backward: 8.8 -> 34 GB/s).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
