@@ -104,3 +104,29 @@ func.func @call_producer(%x: tensor<256x10xf32>) -> tensor<256x10xf32> {
   %1 = act.relu %0 : tensor<256x10xf32>
   return %1 : tensor<256x10xf32>
 }
+
+// A reduction over a whole batch (a loss: sum of y * log_softmax(z) over
+// 256 x 10) and the log_softmax feeding it: rows of 10, one at a time, never
+// a vector<256x10> (vectorized whole, it was unrolled into 256 registers and
+// took LLVM seconds).
+// CHECK-LABEL: func @batch_loss
+// CHECK-NOT: vector<256x10xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<f32>)
+// CHECK-NOT: vector<256x10xf32>
+// CHECK: return
+#rows = affine_map<(b, n) -> (b, n)>
+#all = affine_map<(b, n) -> ()>
+func.func @batch_loss(%y: tensor<256x10xf32>, %z: tensor<256x10xf32>) -> tensor<f32> {
+  %lp = act.log_softmax %z : tensor<256x10xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<f32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<f32>) -> tensor<f32>
+  %s = linalg.generic {indexing_maps = [#rows, #rows, #all], iterator_types = ["reduction", "reduction"]}
+      ins(%y, %lp : tensor<256x10xf32>, tensor<256x10xf32>) outs(%f : tensor<f32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %t = arith.addf %acc, %p : f32
+    linalg.yield %t : f32
+  } -> tensor<f32>
+  return %s : tensor<f32>
+}

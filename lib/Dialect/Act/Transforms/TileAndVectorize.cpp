@@ -92,6 +92,32 @@ static LogicalResult tileInnermost(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.setInsertionPoint(op);
   SmallVector<OpFoldResult> sizes;
   scf::ForOp innerLoop;
+  bool outerLoopsLeft = false;
+  for (int64_t i = 0; i + 1 < loops; ++i)
+    outerLoopsLeft |= ranges[i] != 1;
+  if (innermostReduces && outerLoopsLeft) {
+    // A row reduction that level 1 did not cut to one row (a reduction along
+    // several loops, such as a loss summed over a whole batch, and the
+    // log_softmax feeding it): vectorized whole it would be unrolled into
+    // one register per row. A loop over all but the innermost loop takes one
+    // row at a time instead (accumulating, for outer reductions); the row is
+    // tiled below.
+    sizes.assign(loops - 1, rewriter.getIndexAttr(1));
+    sizes.push_back(rewriter.getIndexAttr(0));
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(result))
+      return op.emitOpError("could not be tiled by rows of its reduction");
+    rewriter.replaceOp(op, result->replacements);
+    auto rowOp = dyn_cast<linalg::LinalgOp>(result->tiledOps.front());
+    if (!rowOp)
+      return success();
+    // The row op reduces along its innermost loop only now (its other
+    // loops have one iteration).
+    return tileInnermost(rewriter, rowOp, tile);
+  }
   if (innermostReduces) {
     // Partial reduction tiles only the reduction loop; level 1 has already
     // cut the others down to one row.
