@@ -91,10 +91,9 @@ func.func @local(%y: memref<64x64xf32>) {
 
 // -----
 
-// A backward activation's loop: two argument streams and much arithmetic per
-// element. Each stream is prefetched 2 KiB (512 floats) ahead, one line of 16
-// floats at a time, clamped to the last element. A light loop (the copy
-// below) is left to the hardware prefetcher.
+// A backward activation's loop: two argument streams. Each is prefetched 2 KiB
+// (512 floats) ahead, one line of 16 floats at a time, clamped to the last
+// element. A loop over one stream (below) is left to the hardware prefetcher.
 // CHECK-LABEL: func @two_streams
 // CHECK-SAME: (%[[DY:[^:]*]]: memref<4096xf32>, %[[X:[^:]*]]: memref<4096xf32>
 // CHECK: scf.for %[[I:.*]] = {{.*}} {
@@ -109,7 +108,7 @@ func.func @local(%y: memref<64x64xf32>) {
 // CHECK: memref.prefetch %[[X]]
 // CHECK-NOT: memref.prefetch
 // CHECK: vector.load
-// CHECK-LABEL: func @light
+// CHECK-LABEL: func @one_stream
 // CHECK-NOT: memref.prefetch
 func.func @two_streams(%dy: memref<4096xf32>, %x: memref<4096xf32>, %out: memref<4096xf32>) {
   %c0 = arith.constant 0 : index
@@ -171,13 +170,13 @@ func.func @two_streams(%dy: memref<4096xf32>, %x: memref<4096xf32>, %out: memref
   }
   return
 }
-func.func @light(%dy: memref<4096xf32>, %x: memref<4096xf32>, %out: memref<4096xf32>) {
+func.func @one_stream(%x: memref<4096xf32>, %out: memref<4096xf32>) {
   %c0 = arith.constant 0 : index
   %c32 = arith.constant 32 : index
   %c4096 = arith.constant 4096 : index
   scf.for %i = %c0 to %c4096 step %c32 {
-    %a = vector.load %dy[%i] : memref<4096xf32>, vector<32xf32>
-    %b = vector.load %x[%i] : memref<4096xf32>, vector<32xf32>
+    %a = vector.load %x[%i] : memref<4096xf32>, vector<32xf32>
+    %b = math.exp %a : vector<32xf32>
     %m = arith.addf %a, %b : vector<32xf32>
     vector.store %m, %out[%i] : memref<4096xf32>, vector<32xf32>
   }
