@@ -361,6 +361,11 @@ IRValue mlir::act::math::logistic(IRValue x) {
     return 1.0 / (1.0 + exp(-x));
   return onKernel(x, [](auto v) { return vec::sigmoid(v); });
 }
+IRValue mlir::act::math::logisticPlain(IRValue x) {
+  if (!usesKernels(x))
+    return 1.0 / (1.0 + exp(-x));
+  return onKernel(x, [](auto v) { return vec::sigmoidPlain(v); });
+}
 IRValue mlir::act::math::log1pExp(IRValue x) {
   if (!usesKernels(x))
     return log1p(exp(x));

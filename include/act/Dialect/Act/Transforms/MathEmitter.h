@@ -121,6 +121,7 @@ IRValue abs(IRValue x);
 IRValue fma(IRValue a, IRValue b, IRValue c);
 IRValue expNonPositive(IRValue x);
 IRValue logistic(IRValue x);
+IRValue logisticPlain(IRValue x);
 IRValue log1pExp(IRValue x);
 IRValue normalCdf(IRValue x);
 IRValue xMinusTanh(IRValue x);
