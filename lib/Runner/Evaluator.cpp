@@ -853,10 +853,14 @@ llvm::Expected<std::vector<RefTensor>> act::runner::detail::evalLinalgOp(
   SmallVector<int64_t> flatDims;
   for (const RefTensor *t : operands)
     flatDims.append(t->shape.begin(), t->shape.end());
-  AffineMap shapesToLoops = linalgOp.getShapesToLoopsMap();
-  if (!shapesToLoops || shapesToLoops.getNumDims() != flatDims.size())
-    return unsupported(op, "", "its loop ranges cannot be inferred");
-  SmallVector<int64_t, 4> ranges = shapesToLoops.compose(flatDims);
+  // (An op on rank-0 tensors has no loops, and no map to infer them from.)
+  SmallVector<int64_t, 4> ranges;
+  if (numLoops > 0) {
+    AffineMap shapesToLoops = linalgOp.getShapesToLoopsMap();
+    if (!shapesToLoops || shapesToLoops.getNumDims() != flatDims.size())
+      return unsupported(op, "", "its loop ranges cannot be inferred");
+    ranges = shapesToLoops.compose(flatDims);
+  }
   if (ranges.size() != numLoops)
     return unsupported(op, "", "its loop ranges cannot be inferred");
 
@@ -1032,7 +1036,7 @@ llvm::Expected<std::vector<RefTensor>> act::runner::detail::evalLinalgOp(
       }
     }
     // Next point.
-    int64_t l = numLoops - 1;
+    int64_t l = static_cast<int64_t>(numLoops) - 1;
     for (; l >= 0; --l) {
       for (unsigned i = 0; i < numOperands; ++i)
         offsets[i] += accesses[i].strides[l];

@@ -236,6 +236,44 @@ static bool evalUnary(Operation *op, const RefTensor &in,
   return true;
 }
 
+/// A backward op dx = dy * d(s) (Act_UnaryGradOp), judged by a propagated
+/// bound: the inputs' errors through the product (d's own slope estimated by
+/// central differences, its jumps at kinks by localBound), plus the kernel's
+/// own error as docs/Derivatives.md states it, 16 ulp of dx plus 8 units of
+/// roundoff times |dy| (the from-output forms carry y's rounding).
+static bool evalUnaryGrad(Operation *op, const RefTensor &dy,
+                          const RefTensor &source,
+                          const InterpretOptions &options, RefTensor &out) {
+  std::function<double(double)> d = act::getUnaryGradDerivative(op);
+  if (!d)
+    return false;
+  auto slope = [&](double s) {
+    double h = 0x1p-20 * std::max(1.0, std::fabs(s));
+    return (d(s + h) - d(s - h)) / (2 * h);
+  };
+  ElementKind kind = getKindOf(op->getResult(0));
+  double u =
+      getUnitRoundoff(kind == ElementKind::f64 ? kind : ElementKind::f32);
+  bool fast = options.math == act::MathMode::fast;
+  out.shape = dy.shape;
+  out.propagated = true;
+  out.data.resize(dy.data.size());
+  out.error.resize(dy.data.size());
+  for (size_t i = 0; i < dy.data.size(); ++i) {
+    double g = dy.data[i], s = source.data[i], ds = d(s);
+    double y = ds == 0 ? 0 : g * ds;
+    out.data[i] = y;
+    double own =
+        fast ? kInf : roundingError(kind, 16, y) + 8 * u * std::fabs(g);
+    out.error[i] = std::fabs(ds) * dy.getError(i) +
+                   std::fabs(g) * localBound(d, slope, s, source.getError(i)) +
+                   own;
+    if (std::isnan(out.error[i]))
+      out.error[i] = kInf;
+  }
+  return true;
+}
+
 //===----------------------------------------------------------------------===//
 // Ops along a dimension.
 //===----------------------------------------------------------------------===//
@@ -296,6 +334,75 @@ static void softmaxBound(const double *y, const double *ex, double *ey,
     weighted += y[j] * ex[j];
   for (int64_t i = 0; i < n; ++i)
     ey[i] = std::isnan(y[i]) ? 0 : y[i] * g * (ex[i] + g * weighted);
+}
+
+/// The backward ops of the softmax family, from dy and y along `dim`, with a
+/// propagated bound: the inputs' errors through the formula, the row sum's
+/// rounding (n terms: n units of roundoff times the sum of magnitudes), and
+/// a few roundings of each element (exp's 4 ulp for log_softmax's).
+static std::optional<RefTensor> evalSoftmaxGrad(Operation *op,
+                                                const RefTensor &dy,
+                                                const RefTensor &y,
+                                                const InterpretOptions &opts) {
+  int64_t dim;
+  int kind; // 0 softmax, 1 softmin, 2 log_softmax
+  if (auto o = dyn_cast<act::SoftmaxGradOp>(op))
+    dim = o.getNormalizedDim(), kind = 0;
+  else if (auto o = dyn_cast<act::SoftminGradOp>(op))
+    dim = o.getNormalizedDim(), kind = 1;
+  else if (auto o = dyn_cast<act::LogSoftmaxGradOp>(op))
+    dim = o.getNormalizedDim(), kind = 2;
+  else
+    return std::nullopt;
+  ElementKind element = getKindOf(op->getResult(0));
+  double u =
+      getUnitRoundoff(element == ElementKind::f64 ? element : ElementKind::f32);
+  bool fast = opts.math == act::MathMode::fast;
+  int64_t n = y.shape[dim];
+  int64_t outer = product(ArrayRef(y.shape).take_front(dim));
+  int64_t inner = product(ArrayRef(y.shape).drop_front(dim + 1));
+  RefTensor out;
+  out.shape = y.shape;
+  out.propagated = true;
+  out.data.resize(y.data.size());
+  out.error.resize(y.data.size());
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      auto at = [&](int64_t k) { return (o * n + k) * inner + i; };
+      double sum = 0, sumAbs = 0, sumErr = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        double g = dy.data[at(k)], v = y.data[at(k)];
+        double t = kind == 2 ? g : g * v;
+        sum += t;
+        sumAbs += std::fabs(t);
+        sumErr += kind == 2 ? dy.getError(at(k))
+                            : std::fabs(g) * y.getError(at(k)) +
+                                  std::fabs(v) * dy.getError(at(k));
+      }
+      sumErr += (n + 2) * u * sumAbs;
+      for (int64_t k = 0; k < n; ++k) {
+        int64_t j = at(k);
+        double g = dy.data[j], v = y.data[j], eg = dy.getError(j),
+               ev = y.getError(j), r, e;
+        if (kind == 2) {
+          double ex = std::exp(v);
+          r = g - ex * sum;
+          // exp(v + ev) - exp(v) <= exp(v) (e^ev - 1).
+          e = eg + ex * std::expm1(ev) * (std::fabs(sum) + sumErr) +
+              ex * sumErr + (8 * u * ex + 2 * u) * std::fabs(sum) +
+              2 * u * std::fabs(r);
+        } else {
+          double diff = kind == 0 ? g - sum : sum - g;
+          r = v * diff;
+          e = std::fabs(v) * (eg + sumErr) + std::fabs(diff) * ev +
+              3 * u * (std::fabs(v) * (std::fabs(g) + std::fabs(sum)));
+        }
+        out.data[j] = r;
+        out.error[j] = fast ? kInf : (std::isnan(e) ? kInf : e);
+      }
+    }
+  }
+  return out;
 }
 
 static std::optional<RefTensor> evalDimOp(Operation *op, const RefTensor &in,
@@ -628,6 +735,17 @@ llvm::Error Interpreter::eval(Operation *op) {
       define(std::move(out));
       return llvm::Error::success();
     }
+    if (op->getNumOperands() == 2 &&
+        evalUnaryGrad(op, operand(0), operand(1), options, out)) {
+      define(std::move(out));
+      return llvm::Error::success();
+    }
+    if (op->getNumOperands() == 2)
+      if (std::optional<RefTensor> r =
+              evalSoftmaxGrad(op, operand(0), operand(1), options)) {
+        define(std::move(*r));
+        return llvm::Error::success();
+      }
     if (auto prelu = dyn_cast<act::PReluOp>(op)) {
       define(evalPRelu(prelu, operand(0), operand(1), options));
       return llvm::Error::success();

@@ -526,3 +526,15 @@ std::function<double(double)> mlir::act::getUnaryDerivative(Operation *op) {
   });
   return derivative;
 }
+
+std::function<double(double)> mlir::act::getUnaryGradDerivative(Operation *op) {
+  std::function<double(double)> derivative;
+  forEachUnaryActivationGrad([&](auto *tag) {
+    using OpT = std::remove_pointer_t<decltype(tag)>;
+    if (auto concrete = dyn_cast<OpT>(op))
+      derivative = [concrete](double s) mutable {
+        return concrete.template derivativeAt<double>(s);
+      };
+  });
+  return derivative;
+}

@@ -86,6 +86,12 @@ std::function<double(double)> getUnaryReference(Operation *op);
 /// activation.
 std::function<double(double)> getUnaryDerivative(Operation *op);
 
+/// For a backward op of an elementwise activation (Act_UnaryGradOp): f'
+/// as a function of its `source` operand in double (its
+/// `derivativeAt<double>`: from x, or from y with from_output), or an empty
+/// function for any other op.
+std::function<double(double)> getUnaryGradDerivative(Operation *op);
+
 } // namespace act
 } // namespace mlir
 
