@@ -43,7 +43,7 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
   std::string pipeline = llvm::formatv(
       "convert-act-to-linalg{{math={2}},"
       "func.func(convert-elementwise-to-linalg,act-generalize-elementwise,"
-      "canonicalize,linalg-fuse-elementwise-ops,"
+      "canonicalize,act-fuse-elementwise,"
       "act-lower-contractions{{vector-bits={0} fma={4}},canonicalize,cse,"
       "act-tile-and-vectorize{{vector-bits={0}},canonicalize,cse,"
       "loop-invariant-code-motion,"
