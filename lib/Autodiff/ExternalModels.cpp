@@ -248,32 +248,113 @@ void eraseDeadOps(Block &block) {
       op->erase();
 }
 
+/// A max or min reduction, `yield max(acc, other)`: its gradient goes to
+/// the elements equal to the result, split evenly among ties (PyTorch's
+/// amax/amin rule). `result` is the op's result and `count` the number of
+/// elements equal to it, both indexed like the result.
+struct Extremum {
+  Value other; // in op's body
+  Value result, count;
+};
+
+/// For a map whose results are loops or the constant 0 (reading a unit
+/// dimension, as torch-mlir's keepdim reductions do), the map without the
+/// constants, and the reassociation that expands a tensor of the kept
+/// dimensions back to the operand's shape. Fails for anything else.
+static FailureOr<std::pair<AffineMap, SmallVector<ReassociationIndices>>>
+dropUnitConstants(AffineMap map, ShapedType type) {
+  SmallVector<AffineExpr> kept;
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (auto [d, e] : llvm::enumerate(map.getResults())) {
+    if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+      if (c.getValue() != 0 || type.getDimSize(d) != 1)
+        return failure();
+      if (groups.empty())
+        pending.push_back(d);
+      else
+        groups.back().push_back(d);
+      continue;
+    }
+    kept.push_back(e);
+    ReassociationIndices group(pending);
+    group.push_back(d);
+    pending.clear();
+    groups.push_back(group);
+  }
+  // (Only unit dimensions: a rank-0 tensor expands with no groups.)
+  AffineMap reduced =
+      AffineMap::get(map.getNumDims(), 0, kept, map.getContext());
+  if (!reduced.isProjectedPermutation())
+    return failure();
+  return std::make_pair(reduced, groups);
+}
+
 /// The gradient of the operand `operandIndex` of `op`: a linalg.generic over
 /// op's loops that sums dy times the operand's adjoint in the body into the
-/// operand's shape; null when that adjoint is zero.
+/// operand's shape; null when that adjoint is zero. For an extremum, the
+/// body's `other` is seeded with dy / count where it equals the result.
 FailureOr<Value> buildOperandGradient(linalg::LinalgOp op, OpBuilder &b,
-                                      Value dy, unsigned operandIndex) {
+                                      Value dy, unsigned operandIndex,
+                                      const Extremum *extremum = nullptr) {
   Location loc = op.getLoc();
   OpOperand &target = op->getOpOperand(operandIndex);
+  auto targetType = cast<RankedTensorType>(target.get().getType());
   AffineMap targetMap = op.getMatchingIndexingMap(&target);
-  if (!targetMap.isProjectedPermutation())
-    return op->emitOpError("cannot be differentiated: operand #")
-           << operandIndex << " is read through "
-           << AffineMapAttr::get(targetMap)
-           << ", not a projected permutation of the loops";
+  SmallVector<ReassociationIndices> expand;
+  bool reducedShape = false;
+  if (!targetMap.isProjectedPermutation()) {
+    auto dropped = dropUnitConstants(targetMap, targetType);
+    if (failed(dropped))
+      return op->emitOpError("cannot be differentiated: operand #")
+             << operandIndex << " is read through "
+             << AffineMapAttr::get(targetMap)
+             << ", not a projected permutation of the loops (or one with "
+                "constant 0 indices into unit dimensions)";
+    targetMap = dropped->first;
+    expand = dropped->second;
+    reducedShape = true;
+  }
+  // The gradient's own type: the operand's without the unit dimensions read
+  // through constants.
+  SmallVector<int64_t> gradShape;
+  SmallVector<OpFoldResult> gradSizes;
+  SmallVector<OpFoldResult> fullSizes =
+      tensor::getMixedSizes(b, loc, target.get());
+  if (reducedShape) {
+    for (auto [d, e] :
+         llvm::enumerate(op.getMatchingIndexingMap(&target).getResults()))
+      if (!isa<AffineConstantExpr>(e)) {
+        gradShape.push_back(targetType.getDimSize(d));
+        gradSizes.push_back(fullSizes[d]);
+      }
+  } else {
+    gradShape.assign(targetType.getShape().begin(),
+                     targetType.getShape().end());
+    gradSizes = fullSizes;
+  }
+  Type elementType = targetType.getElementType();
   Block &body = *op.getBlock();
   OpOperand *init = op.getDpsInitOperand(0);
   AffineMap outputMap = op.getMatchingIndexingMap(init);
 
-  // Inputs: op's operands (inits included, as they may be read), then dy.
+  // Inputs: op's operands (inits included, as they may be read), then dy
+  // (and for an extremum the result and its tie count).
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   for (OpOperand &operand : op->getOpOperands()) {
     inputs.push_back(operand.get());
     maps.push_back(op.getMatchingIndexingMap(&operand));
   }
+  unsigned dyIndex = inputs.size();
   inputs.push_back(dy);
   maps.push_back(outputMap);
+  if (extremum) {
+    inputs.push_back(extremum->result);
+    maps.push_back(outputMap);
+    inputs.push_back(extremum->count);
+    maps.push_back(outputMap);
+  }
   maps.push_back(targetMap);
 
   SmallVector<utils::IteratorType> iterators(op.getNumLoops(),
@@ -284,11 +365,12 @@ FailureOr<Value> buildOperandGradient(linalg::LinalgOp op, OpBuilder &b,
 
   // Where nothing is summed over, the gradient is written, not accumulated.
   bool sums = llvm::is_contained(iterators, utils::IteratorType::reduction);
-  Value dest = sums ? buildZerosLike(b, loc, target.get())
-                    : tensor::EmptyOp::create(
-                          b, loc, tensor::getMixedSizes(b, loc, target.get()),
-                          getElementTypeOrSelf(target.get().getType()))
-                          .getResult();
+  Value dest = tensor::EmptyOp::create(b, loc, gradSizes, elementType);
+  if (sums) {
+    Value zero = arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(b.getZeroAttr(elementType)));
+    dest = linalg::FillOp::create(b, loc, zero, dest).getResult(0);
+  }
   Value adjoint;
   LogicalResult status = success();
   auto generic = linalg::GenericOp::create(
@@ -303,9 +385,21 @@ FailureOr<Value> buildOperandGradient(linalg::LinalgOp op, OpBuilder &b,
         Value yielded =
             mapping.lookupOrDefault(body.getTerminator()->getOperand(0));
         Value targetArg = args[operandIndex];
-        Value dyArg = args[inputs.size() - 1];
+        Value dyArg = args[dyIndex];
         DenseMap<Value, Value> adjoints;
-        adjoints[yielded] = dyArg;
+        if (extremum) {
+          Value other = mapping.lookupOrDefault(extremum->other);
+          Value hit = arith::CmpFOp::create(nested, nestedLoc,
+                                            arith::CmpFPredicate::OEQ, other,
+                                            args[dyIndex + 1]);
+          Value share = arith::DivFOp::create(nested, nestedLoc, dyArg,
+                                              args[dyIndex + 2]);
+          Value zero = constantLike(nested, nestedLoc, dyArg, 0.0);
+          adjoints[other] =
+              arith::SelectOp::create(nested, nestedLoc, hit, share, zero);
+        } else {
+          adjoints[yielded] = dyArg;
+        }
         status = propagateAdjoints(nested, cloned, adjoints, [](Value v) {
           return isa<FloatType>(v.getType()) || v.getType().isInteger(1);
         });
@@ -319,16 +413,67 @@ FailureOr<Value> buildOperandGradient(linalg::LinalgOp op, OpBuilder &b,
         linalg::YieldOp::create(nested, nestedLoc, result);
       });
   eraseDeadOps(*generic.getBlock());
-  bool isDy = adjoint == generic.getBlock()->getArgument(inputs.size() - 1);
-  if (failed(status) || !adjoint || (isDy && !sums && targetMap == outputMap)) {
+  bool isDy = adjoint == generic.getBlock()->getArgument(dyIndex);
+  if (failed(status) || !adjoint ||
+      (isDy && !sums && !reducedShape && targetMap == outputMap)) {
     // No gradient, or dy itself: no loop needed.
     generic.erase();
-    if (dest.use_empty())
-      dest.getDefiningOp()->erase();
+    if (dest.use_empty()) {
+      Operation *def = dest.getDefiningOp();
+      Value inner = isa<linalg::FillOp>(def) ? def->getOperand(1) : Value();
+      def->erase();
+      if (inner && inner.use_empty())
+        inner.getDefiningOp()->erase();
+    }
     if (failed(status))
       return failure();
     return isDy && adjoint ? dy : Value();
   }
+  Value gradient = generic.getResult(0);
+  if (reducedShape)
+    gradient = tensor::ExpandShapeOp::create(b, loc, targetType, gradient,
+                                             expand, fullSizes);
+  return gradient;
+}
+
+/// For a max or min reduction, the number of elements equal to the result,
+/// indexed like it.
+static Value buildTieCount(linalg::LinalgOp op, OpBuilder &b, Value other) {
+  Location loc = op.getLoc();
+  OpOperand *init = op.getDpsInitOperand(0);
+  Value result = op->getResult(0);
+  Value zeros = buildZerosLike(b, loc, result);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand &operand : op->getOpOperands()) {
+    inputs.push_back(operand.get());
+    maps.push_back(op.getMatchingIndexingMap(&operand));
+  }
+  inputs.push_back(result);
+  maps.push_back(op.getMatchingIndexingMap(init));
+  maps.push_back(op.getMatchingIndexingMap(init));
+  Block &body = *op.getBlock();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{zeros.getType()}, inputs, ValueRange{zeros}, maps,
+      op.getIteratorTypesArray(),
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        IRMapping mapping;
+        for (auto [old, arg] : llvm::zip(body.getArguments(), args))
+          mapping.map(old, arg);
+        for (Operation &bodyOp : body.without_terminator())
+          nested.clone(bodyOp, mapping);
+        Value v = mapping.lookupOrDefault(other);
+        Value hit =
+            arith::CmpFOp::create(nested, nestedLoc, arith::CmpFPredicate::OEQ,
+                                  v, args[inputs.size() - 1]);
+        Value one = constantLike(nested, nestedLoc, v, 1.0);
+        Value zero = constantLike(nested, nestedLoc, v, 0.0);
+        Value add = arith::AddFOp::create(
+            nested, nestedLoc, args.back(),
+            arith::SelectOp::create(nested, nestedLoc, hit, one, zero));
+        linalg::YieldOp::create(nested, nestedLoc, add);
+      });
+  eraseDeadOps(*generic.getBlock());
   return generic.getResult(0);
 }
 
@@ -352,28 +497,44 @@ struct LinalgModel
     BlockArgument accArg = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
     Value yielded = body.getTerminator()->getOperand(0);
     bool reduces = op.getNumReductionLoops() > 0;
+    std::optional<Extremum> extremum;
     if (reduces && dependsOn(yielded, accArg)) {
-      // A reduction must be a sum: yield acc + g(ins), g free of acc.
-      auto add = yielded.getDefiningOp<arith::AddFOp>();
+      // A reduction must be a sum, yield acc + g(ins), or a max or min,
+      // yield max(acc, g(ins)), with g free of acc.
+      Operation *combiner = yielded.getDefiningOp();
       Value other;
-      if (add && add.getLhs() == accArg)
-        other = add.getRhs();
-      else if (add && add.getRhs() == accArg)
-        other = add.getLhs();
+      if (combiner && combiner->getNumOperands() == 2 &&
+          isa<arith::AddFOp, arith::MaximumFOp, arith::MaxNumFOp,
+              arith::MinimumFOp, arith::MinNumFOp>(combiner)) {
+        if (combiner->getOperand(0) == accArg)
+          other = combiner->getOperand(1);
+        else if (combiner->getOperand(1) == accArg)
+          other = combiner->getOperand(0);
+      }
       if (!other || dependsOn(other, accArg))
-        return op->emitOpError("cannot be differentiated: a reduction whose "
-                               "body is not a sum (acc + f(inputs))");
+        return op->emitOpError(
+            "cannot be differentiated: a reduction whose body is not a sum "
+            "(acc + f(inputs)) or a max or min (max(acc, f(inputs)))");
+      if (!isa<arith::AddFOp>(combiner)) {
+        extremum = Extremum{other, op->getResult(0), Value()};
+        extremum->count = buildTieCount(op, b, other);
+      }
     }
     for (OpOperand *input : op.getDpsInputOperands()) {
       if (!isa<RankedTensorType>(input->get().getType()) ||
           !isa<FloatType>(getElementTypeOrSelf(input->get().getType())))
         continue;
       FailureOr<Value> grad =
-          buildOperandGradient(op, b, dy, input->getOperandNumber());
+          buildOperandGradient(op, b, dy, input->getOperandNumber(),
+                               extremum ? &*extremum : nullptr);
       if (failed(grad))
         return failure();
       grads[input->getOperandNumber()] = *grad;
     }
+    // The init of a max or min (-Inf, +Inf, or a running value) gets no
+    // gradient here: where it wins, no input does.
+    if (extremum)
+      return success();
     // The init: in a sum it contributes once, so its gradient is dy; in an
     // elementwise op it is an input like the others.
     OpOperand *init = op.getDpsInitOperand(0);

@@ -82,3 +82,25 @@ func.func @f(%x: tensor<4x8xf32>, %unused: tensor<3xf32>, %labels: tensor<4xi64>
   %m = arith.divf %s, %n : tensor<f32>
   return %m : tensor<f32>
 }
+
+// -----
+
+// An operand read through a constant index into a unit dimension (torch-mlir's
+// keepdim maps): its gradient is summed into [4] and expanded back to [4, 1].
+// CHECK-LABEL: func.func @f_vjp(
+// CHECK: %[[S:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<4x8xf32>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK: arith.negf
+// CHECK: %[[DM:.*]] = tensor.expand_shape %[[S]] {{\[\[}}0, 1]] output_shape [4, 1] : tensor<4xf32> into tensor<4x1xf32>
+// CHECK: return %{{.*}}, %{{.*}}, %[[DM]]
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#kd = affine_map<(d0, d1) -> (d0, 0)>
+func.func @f(%x: tensor<4x8xf32>, %m: tensor<4x1xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %d = linalg.generic {indexing_maps = [#id2, #kd, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %m : tensor<4x8xf32>, tensor<4x1xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.subf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %d : tensor<4x8xf32>
+}

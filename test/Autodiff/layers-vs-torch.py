@@ -5,13 +5,16 @@
 #  - an attention head: batch_matmul of Q and K^T (a generic contraction with
 #    transposed maps), a scale, softmax, batch_matmul with V;
 #  - elementwise arith on tensors (sub, div, maximum, select, neg, exp) and a
-#    mean.
+#    mean;
+#  - log_softmax as torch-mlir decomposes it: a max and a sum reduction into
+#    keepdim [rows, 1] tensors read back through (d0, d1) -> (d0, 0); and a
+#    row max with ties (PyTorch's amax splits the gradient between them).
 # Bound, per gradient tensor: 2^-24 * 4 * N * max |ref|, N the terms summed
 # along the longest chain of dot products (as in mlp-vs-torch.py).
 #
 # RUN: %act_python %s act-opt act-run %t | FileCheck %s
 # CHECK-NOT: FAILED
-# CHECK: layers: 11 passed, 0 failed
+# CHECK: layers: 15 passed, 0 failed
 
 import os
 import subprocess
@@ -167,5 +170,72 @@ def arith_ref(a, b):
 
 
 compare("arith", ARITH, [a, b], arith_ref, 128)
+
+KEEPDIM = """
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#kd = affine_map<(d0, d1) -> (d0, 0)>
+#col = affine_map<(d0, d1) -> (d0, d1)>
+func.func @f(%x: tensor<8x12xf32>) -> tensor<8x12xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<8x1xf32>
+  %fm = linalg.fill ins(%ninf : f32) outs(%e1 : tensor<8x1xf32>) -> tensor<8x1xf32>
+  %max = linalg.generic {indexing_maps = [#id, #kd], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<8x12xf32>) outs(%fm : tensor<8x1xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.maximumf %a, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<8x1xf32>
+  %e = tensor.empty() : tensor<8x12xf32>
+  %sub = linalg.generic {indexing_maps = [#id, #kd, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %max : tensor<8x12xf32>, tensor<8x1xf32>) outs(%e : tensor<8x12xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  } -> tensor<8x12xf32>
+  %exp = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%sub : tensor<8x12xf32>) outs(%e : tensor<8x12xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = math.exp %a : f32
+    linalg.yield %t : f32
+  } -> tensor<8x12xf32>
+  %fz = linalg.fill ins(%zero : f32) outs(%e1 : tensor<8x1xf32>) -> tensor<8x1xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #kd], iterator_types = ["parallel", "reduction"]}
+      ins(%exp : tensor<8x12xf32>) outs(%fz : tensor<8x1xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %t = arith.addf %a, %acc : f32
+    linalg.yield %t : f32
+  } -> tensor<8x1xf32>
+  %log = math.log %sum : tensor<8x1xf32>
+  %out = linalg.generic {indexing_maps = [#id, #kd, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%sub, %log : tensor<8x12xf32>, tensor<8x1xf32>) outs(%e : tensor<8x12xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  } -> tensor<8x12xf32>
+  return %out : tensor<8x12xf32>
+}
+"""
+xk = rng.uniform(-4, 4, (8, 12)).astype(np.float32)
+compare("keepdim_log_softmax", KEEPDIM, [xk], lambda x: F.log_softmax(x, -1),
+        12)
+
+AMAX = """
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @f(%x: tensor<6x10xf32>) -> tensor<6xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<6xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<6xf32>) -> tensor<6xf32>
+  %m = linalg.reduce ins(%x : tensor<6x10xf32>) outs(%f : tensor<6xf32>) dimensions = [1]
+    (%a: f32, %acc: f32) {
+      %r = arith.maximumf %a, %acc : f32
+      linalg.yield %r : f32
+    }
+  return %m : tensor<6xf32>
+}
+"""
+xa = rng.integers(-3, 4, (6, 10)).astype(np.float32)   # many ties
+compare("amax_ties", AMAX, [xa], lambda x: x.amax(-1), 10)
 
 print("layers: %d passed, %d failed" % (passed, failed))
