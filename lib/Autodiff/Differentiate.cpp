@@ -15,6 +15,8 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/Inliner.h"
+#include "mlir/Transforms/InliningUtils.h"
 
 namespace mlir::act {
 #define GEN_PASS_DEF_ACTDIFFERENTIATEPASS
@@ -29,6 +31,33 @@ namespace {
 bool isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && isa<FloatType>(tensor.getElementType());
+}
+
+/// Inlines, into `func`, every func.call of a function with a body (and
+/// the calls those bring), so that the reverse sweep sees the ops.
+static LogicalResult inlineCalls(func::FuncOp func) {
+  InlinerInterface interface(func.getContext());
+  InlinerConfig config;
+  for (int depth = 0; depth < 32; ++depth) {
+    SmallVector<func::CallOp> calls;
+    func.walk([&](func::CallOp call) { calls.push_back(call); });
+    bool inlined = false;
+    for (func::CallOp call : calls) {
+      auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+          call, call.getCalleeAttr());
+      if (!callee || callee.isExternal())
+        continue;
+      if (failed(inlineCall(interface, config.getCloneCallback(), call, callee,
+                            &callee.getBody())))
+        return call.emitOpError("cannot be inlined for differentiation");
+      call.erase();
+      inlined = true;
+    }
+    if (!inlined)
+      return success();
+  }
+  return func.emitOpError("cannot be differentiated: calls nest more than 32 "
+                          "deep (recursion?)");
 }
 
 struct DifferentiatePass final
@@ -108,6 +137,8 @@ struct DifferentiatePass final
     // Argument attributes are dropped: they describe NAME's arguments only.
     vjp.removeArgAttrsAttr();
     vjp.removeResAttrsAttr();
+    if (failed(inlineCalls(vjp)))
+      return failure();
     Block &body = vjp.getBody().front();
     SmallVector<Value> cotangents;
     for (Type t : type.getResults())

@@ -104,3 +104,26 @@ func.func @f(%x: tensor<4x8xf32>, %m: tensor<4x1xf32>) -> tensor<4x8xf32> {
   } -> tensor<4x8xf32>
   return %d : tensor<4x8xf32>
 }
+
+// -----
+
+// A call to a function with a body is inlined first: the sweep sees its ops.
+// CHECK-LABEL: func.func @f_vjp(
+// CHECK-NOT: call
+// CHECK: act.log_softmax_grad
+// CHECK: act.gelu_grad
+// CHECK-NOT: call
+// CHECK: return
+func.func private @layer(%x: tensor<8x16xf32>, %w: tensor<16x12xf32>) -> tensor<8x12xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x12xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<8x12xf32>) -> tensor<8x12xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<8x16xf32>, tensor<16x12xf32>) outs(%f : tensor<8x12xf32>) -> tensor<8x12xf32>
+  %g = act.gelu %m : tensor<8x12xf32>
+  return %g : tensor<8x12xf32>
+}
+func.func @f(%x: tensor<8x16xf32>, %w: tensor<16x12xf32>) -> tensor<8x12xf32> {
+  %h = func.call @layer(%x, %w) : (tensor<8x16xf32>, tensor<16x12xf32>) -> tensor<8x12xf32>
+  %l = act.log_softmax %h : tensor<8x12xf32>
+  return %l : tensor<8x12xf32>
+}

@@ -4,6 +4,7 @@
 #include "act/Dialect/Act/IR/ActOps.h"
 
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -16,6 +17,17 @@ using namespace mlir::act;
 #define GET_ATTRDEF_CLASSES
 #include "act/Dialect/Act/IR/ActAttrs.cpp.inc"
 
+namespace {
+/// act ops are pure and region-free: inlining a function that holds them
+/// (for act-differentiate, or upstream's inliner) is always legal.
+struct ActInlinerInterface : DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void ActDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
@@ -25,6 +37,7 @@ void ActDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "act/Dialect/Act/IR/ActAttrs.cpp.inc"
       >();
+  addInterfaces<ActInlinerInterface>();
 }
 
 Operation *ActDialect::materializeConstant(OpBuilder &builder, Attribute value,
