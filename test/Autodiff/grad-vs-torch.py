@@ -1,6 +1,8 @@
 # The gradient of every act op, as act-differentiate builds it and act-run
 # runs it, against (a) PyTorch autograd in float64 on the same f32 inputs --
-# special values (+-0, +-Inf, NaN, denormals), every kink and random points --
+# special values (+-0, +-Inf, NaN, denormals), every kink and its neighbours,
+# 4096 uniform points in [-8, 8) and 4096 of log-uniform magnitude from 1e-30
+# to 100 --
 # and (b) central finite differences, in f64, of act's own f64 forward.
 #
 # (a) allows 16 ulp of the reference's magnitude plus 2^-22 |dy| absolute:
@@ -155,8 +157,13 @@ SPECIAL = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40, -1e-40, 1e-7, -1e-7,
 for name, (op, fn, kinks) in OPS.items():
     pts = SPECIAL + kinks + [np.nextafter(np.float32(k), np.float32(s))
                              for k in kinks for s in (-np.inf, np.inf)]
+    # Random points: uniform in [-8, 8), and log-uniform magnitudes from
+    # 1e-30 to 1e2 of either sign (tails and tiny inputs).
+    wide = (rng.choice([-1.0, 1.0], 4096) *
+            10.0 ** rng.uniform(-30, 2, 4096)).astype(np.float32)
     x = np.concatenate([np.array(pts, np.float32),
-                        rng.uniform(-8, 8, 256 - len(pts)).astype(np.float32)])
+                        rng.uniform(-8, 8, 4096 - len(pts)).astype(np.float32),
+                        wide])
     dy = rng.uniform(-2, 2, x.size).astype(np.float32)
     mlir = module(op.replace("%x", "%x"), [x.size])
     out = act(name, mlir, "f_f32_vjp", [x, dy], 2)
