@@ -5,10 +5,13 @@
 #include "act/Math/Activations.h"
 #include "act/Reference/Reference.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Program.h"
 
 #include <algorithm>
 #include <chrono>
@@ -436,4 +439,51 @@ void act::bench::writeJson(
        << ", \"note\": " << jsonString(r.note) << "}";
   }
   os << "\n  ]\n}\n";
+}
+
+void act::bench::writeReportAndChart(const llvm::json::Value &report,
+                                     llvm::StringRef jsonFileArg,
+                                     llvm::StringRef chartFile,
+                                     llvm::StringRef chartPython,
+                                     llvm::StringRef chartScript,
+                                     llvm::StringRef tempPrefix,
+                                     std::vector<std::string> &errors) {
+  std::string jsonFile = jsonFileArg.str();
+  llvm::SmallString<128> tempJson;
+  llvm::scope_exit removeTemp([&] {
+    if (!tempJson.empty())
+      llvm::sys::fs::remove(tempJson);
+  });
+  if (jsonFile.empty() && !chartFile.empty()) {
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile(tempPrefix, "json", tempJson))
+      errors.push_back("cannot create a temporary file: " + ec.message());
+    jsonFile = tempJson.str().str();
+  }
+  if (!jsonFile.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(jsonFile, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      errors.push_back("cannot write " + jsonFile + ": " + ec.message());
+    else
+      os << llvm::formatv("{0:2}", report) << "\n";
+  }
+  if (chartFile.empty() || jsonFile.empty())
+    return;
+  llvm::StringRef args[] = {chartPython, chartScript, jsonFile, chartFile};
+  std::string error;
+  int status = chartPython.empty()
+                   ? -1
+                   : llvm::sys::ExecuteAndWait(chartPython, args, std::nullopt,
+                                               {}, 0, 0, &error);
+  if (status != 0)
+    errors.push_back(
+        "--chart: " +
+        (chartPython.empty() ? std::string("no python") : chartPython.str()) +
+        " " + chartScript.str() + " failed" +
+        (error.empty() ? "" : ": " + error) +
+        " (matplotlib: .venv/bin/pip install -r "
+        "tools/requirements-bench.txt)");
+  else
+    llvm::outs() << "\nchart: " << chartFile << "\n";
 }

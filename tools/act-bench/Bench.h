@@ -11,6 +11,7 @@
 #ifndef ACT_BENCH_BENCH_H
 #define ACT_BENCH_BENCH_H
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
@@ -150,7 +151,17 @@ void writeJson(llvm::raw_ostream &os,
                const std::vector<std::pair<std::string, std::string>> &meta,
                const std::vector<Result> &results);
 
+/// Writes `report` to `jsonFile` (a temporary file when only a chart is
+/// asked for) and draws `chartFile` from it with `chartScript` run by
+/// `chartPython`; failures are appended to `errors`.
+void writeReportAndChart(const llvm::json::Value &report,
+                         llvm::StringRef jsonFile, llvm::StringRef chartFile,
+                         llvm::StringRef chartPython,
+                         llvm::StringRef chartScript,
+                         llvm::StringRef tempPrefix,
+                         std::vector<std::string> &errors);
+
 } // namespace bench
 } // namespace act
 
-#endif // ACT_BENCH_BENCH_H
+#endif

@@ -890,45 +890,8 @@ int act::bench::runDenseSuite(const DenseOptions &o) {
 
   // The JSON, and from it the chart.
   llvm::json::Value report = jsonReport(o, ceilings, results, info);
-  std::string jsonFile = o.jsonFile;
-  llvm::SmallString<128> tempJson;
-  llvm::scope_exit removeTemp([&] {
-    if (!tempJson.empty())
-      llvm::sys::fs::remove(tempJson);
-  });
-  if (jsonFile.empty() && !o.chartFile.empty()) {
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "act-bench-dense", "json", tempJson))
-      errors.push_back("cannot create a temporary file: " + ec.message());
-    jsonFile = tempJson.str().str();
-  }
-  if (!jsonFile.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(jsonFile, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      errors.push_back("cannot write " + jsonFile + ": " + ec.message());
-    else
-      os << llvm::formatv("{0:2}", report) << "\n";
-  }
-  if (!o.chartFile.empty() && !jsonFile.empty()) {
-    llvm::StringRef args[] = {o.chartPython, ACT_BENCH_CHART_SCRIPT, jsonFile,
-                              o.chartFile};
-    std::string error;
-    int status = o.chartPython.empty()
-                     ? -1
-                     : llvm::sys::ExecuteAndWait(
-                           o.chartPython, args, std::nullopt, {}, 0, 0, &error);
-    if (status != 0)
-      errors.push_back(
-          "--chart: " +
-          (o.chartPython.empty() ? std::string("no python") : o.chartPython) +
-          " " + ACT_BENCH_CHART_SCRIPT + " failed" +
-          (error.empty() ? "" : ": " + error) +
-          " (matplotlib: .venv/bin/pip install -r "
-          "tools/requirements-bench.txt)");
-    else
-      llvm::outs() << "\nchart: " << o.chartFile << "\n";
-  }
+  writeReportAndChart(report, o.jsonFile, o.chartFile, o.chartPython,
+                      ACT_BENCH_CHART_SCRIPT, "act-bench-dense", errors);
   for (const std::string &e : errors)
     llvm::errs() << "act-bench: error: " << e << "\n";
   if (wrong)
