@@ -212,7 +212,7 @@ RULE(math::ErfOp) {
   grads[0] = mul(b, loc, dy, mul(b, loc, e, c));
 };
 RULE(math::AbsFOp) {
-  // PyTorch's sgn: 0 at 0, NaN passes through as dy * NaN... as sign(x) dy.
+  // dy * sgn(x) with PyTorch's sgn for autograd: 0 at +-0 and for NaN.
   Value x = op->getOperand(0);
   Value zero = constantLike(b, loc, dy, 0.0);
   Value positive =

@@ -21,7 +21,7 @@ namespace act {
 Value buildZerosLike(OpBuilder &b, Location loc, Value like);
 
 /// `a + b`, elementwise, treating a null value as zero.
-Value buildGradientSum(OpBuilder &b, Location loc, Value a, Value b_);
+Value buildGradientSum(OpBuilder &b, Location loc, Value a, Value c);
 
 /// Reverse-mode accumulation over `ops` (in program order, one block): given
 /// the adjoints of some values in `adjoints`, walks `ops` backwards asking

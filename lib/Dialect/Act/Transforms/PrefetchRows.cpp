@@ -69,7 +69,6 @@ struct ActPrefetchRowsPass final
     if (!step)
       return;
     SetVector<Value> sources;
-    int64_t loadedElements = 0;
     loop.getBody()->walk([&](vector::LoadOp load) {
       Value base = load.getBase();
       auto type = cast<MemRefType>(base.getType());
@@ -79,9 +78,8 @@ struct ActPrefetchRowsPass final
           load.getIndices().back() != loop.getInductionVar())
         return;
       sources.insert(base);
-      loadedElements += load.getVectorType().getNumElements();
     });
-    if (sources.size() < 2 || loadedElements == 0)
+    if (sources.size() < 2)
       return;
     OpBuilder b = OpBuilder::atBlockBegin(loop.getBody());
     Location loc = loop.getLoc();
