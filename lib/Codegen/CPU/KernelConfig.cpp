@@ -42,3 +42,30 @@ act::ContractionConfig act::selectContractionConfig(unsigned vectorBits,
   config.packA = (m < 0 || m >= 2 * config.mr) && panels >= 4;
   return config;
 }
+
+act::AttentionConfig act::selectAttentionConfig(unsigned vectorBits, int64_t m,
+                                                int64_t n, int64_t k,
+                                                int64_t dv) {
+  // The score tile is a contraction's tile (f32, B packed).
+  ContractionConfig tile =
+      selectContractionConfig(vectorBits, 32, m, n, k, /*bContiguous=*/false);
+  AttentionConfig config;
+  config.mr = tile.mr;
+  config.lanes = tile.lanes;
+  config.nr = tile.nr;
+  int64_t rowTiles = 4;
+  if (dv == 0) {
+    // A block's scores (rows x n) stay in L2 between the passes of the
+    // softmax: 256 KiB, half of the smallest L2 act targets (Zen 3).
+    int64_t budget = (int64_t(256) << 10) / 4;
+    rowTiles =
+        std::clamp<int64_t>(budget / std::max<int64_t>(n, 1) / config.mr, 1, 4);
+  }
+  config.rowsPerBlock = rowTiles * config.mr;
+  // Keys per block: 8 panels (256 on AVX-512, 128 on AVX2), fewer if the
+  // keys are fewer; the rescaling of the output runs once per block.
+  int64_t panels = (n + config.nr - 1) / config.nr;
+  config.keysPerBlock =
+      std::min<int64_t>(8, std::max<int64_t>(panels, 1)) * config.nr;
+  return config;
+}

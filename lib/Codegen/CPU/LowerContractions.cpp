@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "act/Codegen/CPU/Contraction.h"
 #include "act/Codegen/CPU/KernelConfig.h"
 #include "act/Codegen/CPU/Passes.h"
 
@@ -41,174 +42,21 @@ static constexpr int64_t kMaxConstantPackElements = int64_t(1) << 26;
 
 namespace {
 
-/// One input of the contraction as the kernel reads it: `source` indexed
-/// by, for each of its dimensions, the contraction loop that indexes it.
-struct Access {
-  Value source;
-  SmallVector<unsigned> loops;
-
-  /// `source` with `perm` applied: the operand was
-  /// `linalg.transpose ins(source) permutation = perm`.
-  void lookThroughTranspose(ArrayRef<int64_t> perm) {
-    SmallVector<unsigned> inner(loops.size());
-    for (auto [i, p] : llvm::enumerate(perm))
-      inner[p] = loops[i];
-    loops = inner;
-  }
-
-  /// The dimension of `source` that `loop` indexes, if any.
-  std::optional<unsigned> dimOf(unsigned loop) const {
-    for (auto [dim, l] : llvm::enumerate(loops))
-      if (l == loop)
-        return dim;
-    return std::nullopt;
-  }
-};
-
-/// Everything the emitter needs to know about one contraction.
-struct Contraction {
-  linalg::LinalgOp op;
-  SmallVector<unsigned> batch;
-  unsigned m, n, k;
-  Access a, b;
-  /// The accumulators start at this scalar (the value of a fill), or, when
-  /// null, at the elements of `init`.
-  Value fillValue;
-  Value init;
-  /// Where the contraction's own result is written when it has no fused
-  /// consumer: the fill's destination, or `init`.
-  Value dest;
-  Type computeType;
+/// A contraction and the elementwise op consuming it, fused into it.
+struct Contraction : act::ContractionInfo {
   /// The elementwise consumer applied in registers, or null.
   linalg::GenericOp epilogue;
 };
 
 } // namespace
 
-/// The loop each result of `map` reads, if `map` is a projected permutation.
-static std::optional<SmallVector<unsigned>> loopsOf(AffineMap map) {
-  if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
-    return std::nullopt;
-  SmallVector<unsigned> loops;
-  for (AffineExpr e : map.getResults())
-    loops.push_back(cast<AffineDimExpr>(e).getPosition());
-  return loops;
-}
-
-/// Whether `generic` is elementwise code this pass can apply to a row of
-/// accumulators: all-parallel, identity outputs, operands read along the
-/// output's last dimension or broadcast across it, and a body of ops that
-/// apply lane by lane.
-static bool isFusableEpilogue(linalg::GenericOp generic, Value contraction) {
-  if (!generic.hasPureTensorSemantics() ||
-      generic.getNumLoops() != generic.getNumParallelLoops() ||
-      generic.getNumLoops() < 2)
-    return false;
-  unsigned last = generic.getNumLoops() - 1;
-  for (OpOperand &operand : generic->getOpOperands()) {
-    AffineMap map = generic.getMatchingIndexingMap(&operand);
-    bool isInit = generic.isDpsInit(&operand);
-    if (isInit || operand.get() == contraction) {
-      if (!map.isIdentity())
-        return false;
-      continue;
-    }
-    std::optional<SmallVector<unsigned>> loops = loopsOf(map);
-    if (!loops)
-      return false;
-    // The last loop, if read, must be the operand's innermost dimension.
-    for (auto [i, loop] : llvm::enumerate(*loops))
-      if (loop == last && i + 1 != loops->size())
-        return false;
-  }
-  for (Operation &op : generic.getBody()->without_terminator()) {
-    if (op.getNumRegions() || op.getNumResults() != 1)
-      return false;
-    if (!isa<arith::ConstantOp>(op) &&
-        !OpTrait::hasElementwiseMappableTraits(&op))
-      return false;
-    Type type = op.getResult(0).getType();
-    if (!type.isIntOrIndexOrFloat())
-      return false;
-  }
-  return true;
-}
-
-/// Recognizes a contraction the kernels support: one M, N and K loop, batch
-/// loops outside, C indexed (batch..., m, n), f32 or f64 accumulation.
+/// A contraction the kernels support and its fusable consumer, if any.
 static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
-  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
-    return std::nullopt;
-  FailureOr<linalg::ContractionDimensions> dims =
-      linalg::inferContractionDims(op);
-  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
-      dims->k.size() != 1)
+  std::optional<act::ContractionInfo> info = act::analyzeContraction(op);
+  if (!info)
     return std::nullopt;
   Contraction c;
-  c.op = op;
-  c.batch.assign(dims->batch.begin(), dims->batch.end());
-  c.m = dims->m.front();
-  c.n = dims->n.front();
-  c.k = dims->k.front();
-
-  OpOperand *init = op.getDpsInitOperand(0);
-  std::optional<SmallVector<unsigned>> cLoops =
-      loopsOf(op.getMatchingIndexingMap(init));
-  SmallVector<unsigned> expected(c.batch);
-  expected.append({c.m, c.n});
-  // inferContractionDims takes M from the first operand. A backward pass
-  // writes dX = dZ W^T with W first (act-differentiate keeps the forward
-  // op's operand order), so C is indexed (n, m): the product commutes, and
-  // swapping the operands' roles keeps the kernel.
-  SmallVector<unsigned> swapped(c.batch);
-  swapped.append({c.n, c.m});
-  bool swapOperands = cLoops && *cLoops != expected && *cLoops == swapped;
-  if (swapOperands)
-    std::swap(c.m, c.n);
-  else if (!cLoops || *cLoops != expected)
-    return std::nullopt;
-
-  for (auto [which, access] : {std::make_pair(swapOperands ? 1 : 0, &c.a),
-                               std::make_pair(swapOperands ? 0 : 1, &c.b)}) {
-    OpOperand *operand = op.getDpsInputOperand(which);
-    std::optional<SmallVector<unsigned>> loops =
-        loopsOf(op.getMatchingIndexingMap(operand));
-    if (!loops)
-      return std::nullopt;
-    access->source = operand->get();
-    access->loops = *loops;
-    if (auto transpose = access->source.getDefiningOp<linalg::TransposeOp>()) {
-      if (transpose.hasPureTensorSemantics()) {
-        access->source = transpose.getInput();
-        access->lookThroughTranspose(transpose.getPermutation());
-      }
-    }
-  }
-
-  auto elementOf = [](Value v) { return getElementTypeOrSelf(v.getType()); };
-  Type ta = elementOf(c.a.source), tb = elementOf(c.b.source),
-       tc = elementOf(init->get());
-  for (Type t : {ta, tb, tc})
-    if (!isa<FloatType>(t) || t.getIntOrFloatBitWidth() > 64)
-      return std::nullopt;
-  OpBuilder b(op);
-  c.computeType =
-      (ta.isF64() && tb.isF64()) ? Type(b.getF64Type()) : Type(b.getF32Type());
-  // K and N are compiled in: the micro-kernel's loop and the panels.
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (ShapedType::isDynamic(ranges[c.k]) || ShapedType::isDynamic(ranges[c.n]))
-    return std::nullopt;
-
-  c.init = init->get();
-  c.dest = c.init;
-  if (auto fill = c.init.getDefiningOp<linalg::FillOp>()) {
-    if (fill.hasPureTensorSemantics()) {
-      c.fillValue = fill.getInputs().front();
-      c.dest = fill.getOutputs().front();
-    }
-  }
-
+  static_cast<act::ContractionInfo &>(c) = *info;
   // The consumer, when it is the only user.
   Value result = op->getResult(0);
   if (!result.use_empty()) {
@@ -217,7 +65,7 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
         generic && llvm::all_of(result.getUsers(), [&](Operation *u) {
           return u == generic.getOperation();
         });
-    if (onlyUser && isFusableEpilogue(generic, result))
+    if (onlyUser && act::isRowEpilogue(generic, result))
       c.epilogue = generic;
   }
   return c;
@@ -249,12 +97,11 @@ private:
 
   /// Sizes of the loops that are not static (M, batch) from the operands.
   Value loopSize(unsigned loop);
-  /// `access.source[...]` indices for the given loop values.
-  SmallVector<Value> indicesFor(const Access &access,
-                                const DenseMap<unsigned, Value> &loops);
   /// Reads NR elements along N (masked past N unless `full`), widened to
   /// the compute type.
-  Value readRow(Value source, ArrayRef<Value> indices, bool full, Type type);
+  Value readRow(Value source, ValueRange indices, bool full, Type type) {
+    return act::readRow(b, source, indices, config.nr, full, type);
+  }
   void packConstantB();
   Value packPanel(Value j, int64_t width);
   Value packRowBlocks();
@@ -299,35 +146,13 @@ scf::ForOp ContractionEmitter::forLoop(
 Value ContractionEmitter::loopSize(unsigned loop) {
   if (!ShapedType::isDynamic(ranges[loop]))
     return index(ranges[loop]);
-  for (const Access *access : {&c.a, &c.b})
+  for (const act::ContractionAccess *access : {&c.a, &c.b})
     if (std::optional<unsigned> dim = access->dimOf(loop))
       return tensor::DimOp::create(b, access->source, *dim);
   // C is indexed (batch..., m, n).
   unsigned position = loop == c.m ? c.batch.size()
                                   : llvm::find(c.batch, loop) - c.batch.begin();
   return tensor::DimOp::create(b, c.init, position);
-}
-
-SmallVector<Value>
-ContractionEmitter::indicesFor(const Access &access,
-                               const DenseMap<unsigned, Value> &loops) {
-  SmallVector<Value> indices;
-  for (unsigned loop : access.loops)
-    indices.push_back(loops.lookup(loop));
-  return indices;
-}
-
-Value ContractionEmitter::readRow(Value source, ArrayRef<Value> indices,
-                                  bool full, Type type) {
-  Type element = getElementTypeOrSelf(source.getType());
-  Value pad = arith::ConstantOp::create(b, b.getZeroAttr(element));
-  auto rank = cast<ShapedType>(source.getType()).getRank();
-  AffineMap minor = AffineMap::getMinorIdentityMap(rank, 1, b.getContext());
-  Value row = vector::TransferReadOp::create(
-      b, rowType(element), source, indices, pad, minor, ArrayRef<bool>{full});
-  if (element != type)
-    row = arith::ExtFOp::create(b, rowType(type), row);
-  return row;
 }
 
 /// Copies B into [panels, K, NR] at compile time (zeros past N).
@@ -391,7 +216,7 @@ Value ContractionEmitter::packPanel(Value j, int64_t width) {
         Value row;
         if (contiguous) {
           ivs[c.n] = j;
-          row = readRow(c.b.source, indicesFor(c.b, ivs), width == config.nr,
+          row = readRow(c.b.source, c.b.indicesFor(ivs), width == config.nr,
                         element);
         } else {
           // Strided along N (a transposed B): one element at a time.
@@ -401,7 +226,7 @@ Value ContractionEmitter::packPanel(Value j, int64_t width) {
           for (int64_t col = 0; col < width; ++col) {
             ivs[c.n] = arith::AddIOp::create(b, j, index(col));
             Value v =
-                tensor::ExtractOp::create(b, c.b.source, indicesFor(c.b, ivs));
+                tensor::ExtractOp::create(b, c.b.source, c.b.indicesFor(ivs));
             if (v.getType() != element)
               v = arith::ExtFOp::create(b, element, v);
             row = vector::InsertOp::create(b, v, row, col);
@@ -422,69 +247,15 @@ SmallVector<Value> ContractionEmitter::applyEpilogue(Value row, Value acc,
     contractionValue = arith::TruncFOp::create(b, rowType(accElement), acc);
   if (!c.epilogue)
     return {contractionValue};
-
-  linalg::GenericOp generic = c.epilogue;
-  Value contraction = c.op->getResult(0);
-  unsigned last = generic.getNumLoops() - 1;
   // Loop l of the epilogue is dimension l of C: batch..., m, n.
   SmallVector<Value> loopValues;
   for (unsigned loop : c.batch)
     loopValues.push_back(batchIvs.lookup(loop));
   loopValues.append({row, j});
-
-  IRMapping mapping;
-  Block *body = generic.getBody();
-  for (OpOperand &operand : generic->getOpOperands()) {
-    BlockArgument arg = body->getArgument(operand.getOperandNumber());
-    if (arg.use_empty())
-      continue;
-    Value value = operand.get();
-    if (value == contraction) {
-      mapping.map(arg, contractionValue);
-      continue;
-    }
-    AffineMap map = generic.getMatchingIndexingMap(&operand);
-    SmallVector<Value> indices;
-    bool alongN = false;
-    for (AffineExpr e : map.getResults()) {
-      unsigned loop = cast<AffineDimExpr>(e).getPosition();
-      indices.push_back(loopValues[loop]);
-      alongN |= loop == last;
-    }
-    Type element = getElementTypeOrSelf(value.getType());
-    if (alongN) {
-      mapping.map(arg, readRow(value, indices, full, element));
-    } else {
-      Value scalar = tensor::ExtractOp::create(b, value, indices);
-      mapping.map(arg,
-                  vector::BroadcastOp::create(b, rowType(element), scalar));
-    }
-  }
-  // Values from outside the body and scalar constants are broadcast.
-  auto vectorOf = [&](Value v) -> Value {
-    if (Value mapped = mapping.lookupOrNull(v))
-      return mapped;
-    Value splat = vector::BroadcastOp::create(b, rowType(v.getType()), v);
-    mapping.map(v, splat);
-    return splat;
-  };
-  for (Operation &op : body->without_terminator()) {
-    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-      auto splat = DenseElementsAttr::get(rowType(constant.getType()),
-                                          constant.getValue());
-      mapping.map(constant.getResult(),
-                  arith::ConstantOp::create(b, splat).getResult());
-      continue;
-    }
-    SmallVector<Value> operands =
-        llvm::map_to_vector(op.getOperands(), vectorOf);
-    OperationState state(op.getLoc(), op.getName(), operands,
-                         TypeRange{rowType(op.getResult(0).getType())},
-                         op.getAttrs());
-    mapping.map(op.getResult(0), b.create(state)->getResult(0));
-  }
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  return llvm::map_to_vector(yield.getOperands(), vectorOf);
+  DenseMap<Value, Value> inRegisters;
+  inRegisters[c.op->getResult(0)] = contractionValue;
+  return act::emitRowEpilogue(b, c.epilogue, loopValues, inRegisters, config.nr,
+                              full);
 }
 
 SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
@@ -526,7 +297,7 @@ SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
                                                 ArrayRef<bool>{true});
         } else {
           ivs[c.n] = j;
-          bRow = readRow(c.b.source, indicesFor(c.b, ivs), full, c.computeType);
+          bRow = readRow(c.b.source, c.b.indicesFor(ivs), full, c.computeType);
         }
         SmallVector<Value> next;
         // A full row block reads its packed copy: one stream in order.
@@ -538,7 +309,7 @@ SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
           Value a = block ? tensor::ExtractOp::create(
                                 b, packedA, ValueRange{block, k, index(r)})
                           : tensor::ExtractOp::create(b, c.a.source,
-                                                      indicesFor(c.a, ivs));
+                                                      c.a.indicesFor(ivs));
           if (a.getType() != c.computeType)
             a = arith::ExtFOp::create(b, c.computeType, a);
           Value splat = vector::BroadcastOp::create(b, accType, a);
@@ -621,7 +392,7 @@ Value ContractionEmitter::packRowBlocks() {
                             ivs[c.m] =
                                 arith::AddIOp::create(b, first, index(r));
                             Value a = tensor::ExtractOp::create(
-                                b, c.a.source, indicesFor(c.a, ivs));
+                                b, c.a.source, c.a.indicesFor(ivs));
                             if (a.getType() != c.computeType)
                               a = arith::ExtFOp::create(b, c.computeType, a);
                             v = vector::InsertOp::create(b, a, v, r);

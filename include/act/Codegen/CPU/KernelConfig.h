@@ -39,6 +39,25 @@ ContractionConfig selectContractionConfig(unsigned vectorBits,
                                           int64_t n, int64_t k,
                                           bool bContiguousAlongN);
 
+/// How a contraction feeding a row softmax is blocked: the scores of a
+/// block of rows against all columns (act-lower-attention), and for
+/// attention, softmax(Q K^T) V with blocks of keys streaming through cache.
+struct AttentionConfig {
+  /// The score and output tiles: MR rows by NR columns (as a contraction's).
+  int64_t mr = 1, nr = 1, lanes = 1;
+  /// Rows of a block (a multiple of MR): its keys, values and scores are
+  /// reused by all its row tiles while in cache; blocks run in parallel.
+  int64_t rowsPerBlock = 1;
+  /// Keys per block of full attention (a multiple of NR).
+  int64_t keysPerBlock = 1;
+};
+
+/// The configuration for scores of `m` rows by `n` columns over `k` terms
+/// (the head dimension), and `dv` columns of output for full attention (0
+/// for a scores-only kernel).
+AttentionConfig selectAttentionConfig(unsigned vectorBits, int64_t m, int64_t n,
+                                      int64_t k, int64_t dv);
+
 } // namespace act
 } // namespace mlir
 

@@ -4,8 +4,10 @@
 #define ACT_CODEGEN_CPU_PASSES_H
 
 #include "act/Codegen/CPU/Markers.h"
+#include "act/Dialect/Act/Transforms/MathEmitter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

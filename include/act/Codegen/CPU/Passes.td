@@ -87,6 +87,65 @@ def ActLowerContractionsPass
   ];
 }
 
+def ActLowerAttentionPass : Pass<"act-lower-attention", "func::FuncOp"> {
+  let summary = "Fuse a contraction with the row softmax that consumes it, "
+                "and attention into one flash-style kernel";
+  let description = [{
+    Matches a contraction (`linalg.matmul`, `linalg.batch_matmul`, with or
+    without transposed `indexing_maps` or a `linalg.transpose` of an
+    operand, or a `linalg.generic` contraction with any batch loops), the
+    elementwise ops applied to its result (a scale, an additive mask read
+    through a broadcasting map, a causal mask written with `linalg.index`
+    and `arith.select`), and the `act.softmax`, `act.log_softmax` or
+    `act.softmin` of that along the last dimension, on static f32 tensors.
+    No intermediate value may have another user: the scores would then be
+    needed in memory, and the ops are left as they are.
+
+    - **Scores** (the probabilities are the result): for each block of rows
+      (in parallel over batch and blocks), each panel of NR columns is
+      computed by the contraction's micro-kernel (an MR x NR tile of
+      accumulators in registers; B packed once into K x NR panels), the
+      elementwise chain is applied in registers, the tile is written once
+      and the running row maxima are updated; then each row of the block,
+      still in cache, is normalized: `exp(x - max)` and its sum, then the
+      product with `1 / sum` (or `x - max - log(sum)`).
+    - **Attention**: when the softmax's only user is a contraction `P V`
+      (P read as [batch..., rows, keys], V along its last dimension), the
+      scores are never stored. Keys stream through cache in blocks; for
+      each block and each MR-row tile, the tile's scores go to a small
+      buffer, the row maxima `m` and sums `l` are updated online
+      (`l = l exp(m_old - m) + sum exp(s - m)`), the output accumulators
+      are rescaled by `exp(m_old - m)` and `P V` of the block is added with
+      the same micro-kernel; at the end `O / l`. While a row's scores are
+      all -inf the shift is 0, so a fully masked row ends as `0 / 0 = NaN`,
+      what the unfused softmax gives.
+
+    Blocking comes from `selectAttentionConfig`.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width of the target's vector registers, in bits">,
+    Option<"fma", "fma", "bool", /*default=*/"true",
+           "Whether the target has fused multiply-add (otherwise mul + add)">,
+    Option<"math", "math", "::mlir::act::math::MathMode",
+           /*default=*/"::mlir::act::math::MathMode::precise",
+           "How the exponentials are computed (as in act-expand-math)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::act::math::MathMode::precise, "precise",
+                        "act's approximations"),
+             clEnumValN(::mlir::act::math::MathMode::fast, "fast",
+                        "MLIR's polynomial approximations"))}]>,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def ActParallelizePass : Pass<"act-parallelize", "ModuleOp"> {
   let summary = "Split the loops marked act.parallel into one chunk per thread";
   let description = [{
