@@ -34,6 +34,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <limits>
@@ -59,6 +60,9 @@ struct AttentionMatch {
   RowNorm kind = RowNorm::softmax;
   /// P V, for full attention.
   std::optional<act::ContractionInfo> output;
+  /// Whether the chain ends in a causal mask (key j > query i is -inf):
+  /// blocks of keys past a block's last row contribute nothing.
+  bool causal = false;
 };
 
 } // namespace
@@ -105,6 +109,32 @@ static bool isAttentionOutput(const act::ContractionInfo &o, Value p,
     if (outer[s] != inner[t])
       return false;
   return outer[scores.m] == inner[o.m] && outer[scores.n] == inner[o.k];
+}
+
+/// Whether `generic` yields `select(j > i, -inf, ...)`, i and j the indices
+/// of its last two loops (a causal mask as torch-mlir writes masked_fill).
+static bool yieldsCausalMask(linalg::GenericOp generic) {
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  auto select = yield.getOperand(0).getDefiningOp<arith::SelectOp>();
+  if (!select)
+    return false;
+  FloatAttr value;
+  if (!matchPattern(select.getTrueValue(), m_Constant(&value)) ||
+      !value.getValue().isInfinity() || !value.getValue().isNegative())
+    return false;
+  auto cmp = select.getCondition().getDefiningOp<arith::CmpIOp>();
+  if (!cmp)
+    return false;
+  auto dimOf = [](Value v) -> int64_t {
+    auto index = v.getDefiningOp<linalg::IndexOp>();
+    return index ? int64_t(index.getDim()) : -1;
+  };
+  int64_t lhs = dimOf(cmp.getLhs()), rhs = dimOf(cmp.getRhs());
+  int64_t i = generic.getNumLoops() - 2, j = i + 1;
+  using P = arith::CmpIPredicate;
+  P pred = cmp.getPredicate();
+  return (lhs == j && rhs == i && (pred == P::ugt || pred == P::sgt)) ||
+         (lhs == i && rhs == j && (pred == P::ult || pred == P::slt));
 }
 
 static std::optional<AttentionMatch> matchAttention(Operation *norm) {
@@ -171,6 +201,9 @@ static std::optional<AttentionMatch> matchAttention(Operation *norm) {
               act::analyzeContraction(op))
         if (isAttentionOutput(*info, p, match.scores))
           match.output = *info;
+  // Ops after the mask could turn -inf into something else (-inf + inf).
+  match.causal = match.output && !match.chain.empty() &&
+                 yieldsCausalMask(match.chain.back());
   return match;
 }
 
@@ -764,8 +797,18 @@ Value AttentionEmitter::attentionBlock(Value flat, Value first, Value dest) {
       });
 
   int64_t keyBlocks = (cols + keys - 1) / keys;
+  Value keyBlocksHere = index(keyBlocks);
+  if (match.causal) {
+    // Keys past the block's last row are masked for all its rows: their
+    // blocks would leave m, l and O as they are (exp(-inf - m) = 0).
+    Value end = arith::AddIOp::create(b, first, height);
+    keyBlocksHere = arith::MinUIOp::create(
+        b, keyBlocksHere,
+        arith::DivUIOp::create(
+            b, arith::AddIOp::create(b, end, index(keys - 1)), index(keys)));
+  }
   SmallVector<Value> state =
-      loop(index(0), index(keyBlocks), ValueRange{init[0], init[1], scores},
+      loop(index(0), keyBlocksHere, ValueRange{init[0], init[1], scores},
            [&](Value kb, ValueRange iter) -> SmallVector<Value> {
              Value isLast = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
                                                   kb, index(keyBlocks - 1));

@@ -62,6 +62,11 @@ func.func @attention(%q: tensor<2x100x64xf32>, %k: tensor<2x300x64xf32>, %v: ten
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func @causal
 // CHECK-NOT: linalg.
+// Key blocks past a row block's last row are skipped: the loop over them
+// ends at min(blocks, ceil((first + rows) / keys per block)).
+// CHECK: %[[END:.*]] = arith.divui {{.*}}, %c16{{.*}} : index
+// CHECK: %[[BLOCKS:.*]] = arith.minui %c1{{.*}}, %[[END]] : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[BLOCKS]]
 // CHECK: arith.cmpi ugt, {{.*}} : vector<16xindex>
 // CHECK: arith.select {{.*}} : vector<16xi1>, vector<16xf32>
 // CHECK: arith.cmpi ult, {{.*}} : vector<16xindex>
