@@ -8,7 +8,8 @@
 # masked rows), a causal mask from linalg.index; P V as a named op or a
 # generic. Also the probabilities alone (softmax, log_softmax, softmin), a
 # classifier head log_softmax(X W + b), O together with P (a second use of
-# the softmax, which keeps the code unfused) against O alone, and 1 against
+# the softmax: the flash kernel is refused, the scores kernel writes P and
+# P V is a matmul of its own) against O alone, and 1 against
 # 2 threads. Special values: NaN in Q and K, +Inf in a score, in K and in V,
 # fully masked rows (NaN, as torch.softmax of a row of -inf), rows whose
 # first keys are masked, large and huge scores.
@@ -500,7 +501,8 @@ classifier("head_64x256x1000", 64, 256, 1000)
 classifier("head_7x33x129", 7, 33, 129)
 
 # 3. O alone against O beside P: returning P too keeps the softmax's result
-# alive, so the code is left unfused; both against the reference, and O
+# alive, so P is written (the scores kernel) and P V is its own matmul; both
+# against the reference, and O
 # from both within the sum of their bounds.
 for name, form, bdims, L, S, d, kw in [
         ("both_gen_b2_100x129_d64_pad", "generic", [2], 100, 129, 64,
