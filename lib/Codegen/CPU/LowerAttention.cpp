@@ -654,65 +654,75 @@ AttentionEmitter::attentionStep(Value flat, ArrayRef<Value> batch, Value first,
           return {panelScores(fullPanels, tail, iter[0])};
         }).front();
 
-  // Online softmax: new maxima, the rescaling factors, exp, the sums.
+  // Online softmax: new maxima, the rescaling factors, exp, the sums. The
+  // tile's rows go through each step together: their chains (a running
+  // max, a running sum, a reduction, exp of the shift) are independent, and
+  // one row at a time would wait on each in turn.
   Value panels = arith::DivUIOp::create(
       b, arith::AddIOp::create(b, width, index(nr - 1)), index(nr));
-  SmallVector<Value> updated = loop(
-      index(0), index(height), ValueRange{scores, stats},
-      [&](Value r, ValueRange iter) -> SmallVector<Value> {
-        Value local = arith::AddIOp::create(b, tileRow, r);
-        Value rowMax =
-            loop(index(0), panels, splat(minusInf),
-                 [&](Value q, ValueRange it) -> SmallVector<Value> {
-                   Value x = read(iter[0], ValueRange{r, arith::MulIOp::create(
-                                                             b, q, index(nr))});
-                   return {arith::MaximumFOp::create(b, it[0], x)};
-                 })
-                .front();
-        Value blockMax = vector::ReductionOp::create(
-            b, vector::CombiningKind::MAXIMUMF, rowMax);
-        Value oldMax =
-            tensor::ExtractOp::create(b, iter[1], ValueRange{index(0), local});
-        Value oldSum =
-            tensor::ExtractOp::create(b, iter[1], ValueRange{index(1), local});
-        Value newMax = arith::MaximumFOp::create(b, oldMax, blockMax);
-        // While every score so far is -inf, subtract 0: exp(-inf) = 0 and
-        // the row stays empty (0 / 0 = NaN at the end, as softmax's
-        // exp(-inf - -inf)) instead of turning NaN before a finite score.
-        Value shift = arith::SelectOp::create(
-            b,
-            arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, newMax,
-                                  minusInf),
-            f32(0.0), newMax);
-        Value alpha =
-            act::math::expNonPositive(wrap(oldMax) - wrap(shift)).value();
-        Value shiftRow = splat(shift);
-        SmallVector<Value> exps =
-            loop(index(0), panels, ValueRange{splat(f32(0.0)), iter[0]},
-                 [&](Value q, ValueRange it) -> SmallVector<Value> {
-                   Value col = arith::MulIOp::create(b, q, index(nr));
-                   Value e = act::math::expNonPositive(
-                                 wrap(read(it[1], ValueRange{r, col})) -
-                                 wrap(shiftRow))
-                                 .value();
-                   return {arith::AddFOp::create(b, it[0], e),
-                           write(e, it[1], ValueRange{r, col})};
-                 });
-        Value sum =
-            vector::ReductionOp::create(b, vector::CombiningKind::ADD, exps[0]);
-        Value newSum = arith::AddFOp::create(
-            b, arith::MulFOp::create(b, oldSum, alpha), sum);
-        Value st = iter[1];
-        st = tensor::InsertOp::create(b, newMax, st,
-                                      ValueRange{index(0), local});
-        st = tensor::InsertOp::create(b, newSum, st,
-                                      ValueRange{index(1), local});
-        st =
-            tensor::InsertOp::create(b, alpha, st, ValueRange{index(2), local});
-        return {exps[1], st};
-      });
-  scores = updated[0];
-  stats = updated[1];
+  SmallVector<Value> rowMax =
+      loop(index(0), panels, SmallVector<Value>(height, splat(minusInf)),
+           [&](Value q, ValueRange it) -> SmallVector<Value> {
+             Value col = arith::MulIOp::create(b, q, index(nr));
+             SmallVector<Value> next;
+             for (int64_t r = 0; r < height; ++r)
+               next.push_back(arith::MaximumFOp::create(
+                   b, it[r], read(scores, ValueRange{index(r), col})));
+             return next;
+           });
+  SmallVector<Value> locals, newMax, shifts, alphas, oldSums;
+  for (int64_t r = 0; r < height; ++r) {
+    Value local = arith::AddIOp::create(b, tileRow, index(r));
+    Value blockMax = vector::ReductionOp::create(
+        b, vector::CombiningKind::MAXIMUMF, rowMax[r]);
+    Value oldMax =
+        tensor::ExtractOp::create(b, stats, ValueRange{index(0), local});
+    Value m = arith::MaximumFOp::create(b, oldMax, blockMax);
+    // While every score so far is -inf, subtract 0: exp(-inf) = 0 and the
+    // row stays empty (0 / 0 = NaN at the end, as softmax's
+    // exp(-inf - -inf)) instead of turning NaN before a finite score.
+    Value shift = arith::SelectOp::create(
+        b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, m, minusInf),
+        f32(0.0), m);
+    locals.push_back(local);
+    newMax.push_back(m);
+    shifts.push_back(splat(shift));
+    alphas.push_back(
+        act::math::expNonPositive(wrap(oldMax) - wrap(shift)).value());
+    oldSums.push_back(
+        tensor::ExtractOp::create(b, stats, ValueRange{index(1), local}));
+  }
+  SmallVector<Value> exps(height, splat(f32(0.0)));
+  exps.push_back(scores);
+  exps = loop(index(0), panels, exps,
+              [&](Value q, ValueRange it) -> SmallVector<Value> {
+                Value col = arith::MulIOp::create(b, q, index(nr));
+                SmallVector<Value> next;
+                Value buffer = it.back();
+                for (int64_t r = 0; r < height; ++r) {
+                  Value e = act::math::expNonPositive(
+                                wrap(read(buffer, ValueRange{index(r), col})) -
+                                wrap(shifts[r]))
+                                .value();
+                  next.push_back(arith::AddFOp::create(b, it[r], e));
+                  buffer = write(e, buffer, ValueRange{index(r), col});
+                }
+                next.push_back(buffer);
+                return next;
+              });
+  scores = exps.back();
+  for (int64_t r = 0; r < height; ++r) {
+    Value sum =
+        vector::ReductionOp::create(b, vector::CombiningKind::ADD, exps[r]);
+    Value newSum = arith::AddFOp::create(
+        b, arith::MulFOp::create(b, oldSums[r], alphas[r]), sum);
+    stats = tensor::InsertOp::create(b, newMax[r], stats,
+                                     ValueRange{index(0), locals[r]});
+    stats = tensor::InsertOp::create(b, newSum, stats,
+                                     ValueRange{index(1), locals[r]});
+    stats = tensor::InsertOp::create(b, alphas[r], stats,
+                                     ValueRange{index(2), locals[r]});
+  }
 
   // O = O alpha + P V for the block, NR columns of O at a time.
   auto chunk = [&](Value c0, bool inBounds, Value into) -> Value {
