@@ -36,6 +36,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <limits>
 
@@ -908,18 +910,32 @@ struct ActLowerAttentionPass final
       ImplicitLocOpBuilder b(root->getLoc(), rewriter);
       AttentionEmitter emitter(b, *match, config, fma, math);
       Value result = emitter.emit();
-      rewriter.replaceOp(root, result);
+      // What the matched ops read (their fills, the empty tensors they
+      // wrote into) goes with them once nothing else uses it.
+      SmallVector<Operation *> replaced{match->scores.op};
+      replaced.append(match->chain.begin(), match->chain.end());
+      replaced.push_back(match->norm);
       if (match->output)
-        rewriter.eraseOp(match->norm);
-      for (linalg::GenericOp generic : llvm::reverse(match->chain))
-        rewriter.eraseOp(generic);
-      rewriter.eraseOp(match->scores.op);
-      // The fills the accumulators started from, now unused.
-      for (Value init :
-           {match->scores.init, match->output ? match->output->init : Value()})
-        if (auto fill = init ? init.getDefiningOp<linalg::FillOp>() : nullptr)
-          if (fill->use_empty())
-            rewriter.eraseOp(fill);
+        replaced.push_back(match->output->op);
+      SetVector<Operation *> inputs;
+      for (Operation *op : replaced)
+        for (Value operand : op->getOperands())
+          if (Operation *def = operand.getDefiningOp())
+            inputs.insert(def);
+      rewriter.replaceOp(root, result);
+      for (Operation *op : llvm::reverse(replaced))
+        if (op != root)
+          rewriter.eraseOp(op);
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        Operation *op = inputs[i];
+        if (!llvm::is_contained(replaced, op) && isOpTriviallyDead(op)) {
+          for (Value operand : op->getOperands())
+            if (Operation *def = operand.getDefiningOp())
+              inputs.insert(def);
+          rewriter.eraseOp(op);
+          replaced.push_back(op);
+        }
+      }
     }
   }
 };
