@@ -27,30 +27,23 @@
 #include "DenseSuite.h"
 
 #include "Act.h"
+#include "ActWorker.h"
 #include "Bench.h"
 #include "Machine.h"
 #include "OneDnn.h"
 #include "Torch.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstring>
-#include <thread>
-
-extern char **environ;
 
 using namespace act::bench;
 
@@ -90,24 +83,6 @@ struct DenseResult {
   }
 };
 
-/// The measured ceilings at one thread count.
-struct Ceiling {
-  int threads = 1;
-  std::vector<FmaPeak> peaks;
-  std::vector<CopyBandwidth> copies;
-  double peak() const {
-    double best = NAN;
-    for (const FmaPeak &p : peaks)
-      best = std::isnan(best) ? p.gflops : std::max(best, p.gflops);
-    return best;
-  }
-  double copy() const {
-    double best = NAN;
-    for (const CopyBandwidth &c : copies)
-      best = std::isnan(best) ? c.gbps() : std::max(best, c.gbps());
-    return best;
-  }
-};
 /// The inputs of `w`, allocated, filled and kept for the workload's runs.
 struct DenseData {
   std::vector<std::unique_ptr<Buffer>> buffers;
@@ -127,20 +102,6 @@ static bool wanted(const DenseOptions &o, llvm::StringRef impl) {
   return llvm::is_contained(o.impls, impl);
 }
 
-/// The environment without `drop`, with `set` added.
-static std::vector<std::string>
-environment(llvm::ArrayRef<llvm::StringRef> drop,
-            llvm::ArrayRef<std::string> set = {}) {
-  std::vector<std::string> env;
-  for (char **e = environ; *e; ++e) {
-    llvm::StringRef entry(*e);
-    if (!llvm::is_contained(drop, entry.split('=').first))
-      env.push_back(entry.str());
-  }
-  env.insert(env.end(), set.begin(), set.end());
-  return env;
-}
-
 //===----------------------------------------------------------------------===//
 // act, in a child process.
 //===----------------------------------------------------------------------===//
@@ -148,90 +109,26 @@ environment(llvm::ArrayRef<llvm::StringRef> drop,
 int act::bench::runActWorker(llvm::StringRef name, int threads,
                              llvm::StringRef outFile, int repetitions,
                              int warmup, mlir::act::math::MathMode math) {
-  auto say = [](const std::string &line) {
-    std::string flat = line;
-    std::replace(flat.begin(), flat.end(), '\n', ' ');
-    llvm::outs() << flat << "\n";
-    llvm::outs().flush();
-  };
   std::optional<DenseWorkload> w = parseDenseWorkload(name);
   if (!w) {
-    say("failed unknown dense workload '" + name.str() + "'");
+    sayToParent("failed unknown dense workload '" + name.str() + "'");
     return 1;
   }
   DenseData data(*w);
   Buffer out(w->outElements());
   std::fill(out.get(), out.get() + w->outElements(), NAN);
-
-  std::string options =
-      actMathOption(math) + " threads=" + std::to_string(threads);
-  std::string why;
-  std::optional<ActCompiled> compiled =
-      compileAct(denseActModuleText(*w), options, &why);
-  if (!compiled) {
-    say("failed " + why);
-    return 1;
-  }
-  std::string note =
-      llvm::formatv(
-          "jit {0}, {1}, {2} math, pipeline {3:f2}s + llvm {4:f2}s, "
-          "{5}",
-          compiled->cpu, compiled->mallocs ? "malloc+copy" : "in place",
-          math == mlir::act::math::MathMode::fast ? "fast" : "precise",
-          compiled->pipelineSeconds, compiled->jitSeconds,
-          "act-to-llvm{threads=" + std::to_string(threads) + "}")
-          .str();
-  say(llvm::formatv("compiled {0:e9}\t{1}",
-                    compiled->pipelineSeconds + compiled->jitSeconds, note)
-          .str());
-
   std::vector<std::pair<const void *, std::vector<int64_t>>> args;
   std::vector<DenseInput> specs = denseInputs(*w);
   for (size_t i = 0; i < specs.size(); ++i)
     args.push_back({data.inputs[i], specs[i].shape});
   args.push_back({out.get(), {w->outRows(), w->outCols()}});
-  std::function<void()> run = bindAct(*compiled, args);
-  double cpu = processCpuSeconds(), wall = wallSeconds();
-  Measurement m = measure(run, warmup, repetitions);
-  double cpuPerWall = (processCpuSeconds() - cpu) / (wallSeconds() - wall);
-
-  std::error_code ec;
-  llvm::raw_fd_ostream os(outFile, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    say("failed cannot write " + outFile.str() + ": " + ec.message());
-    return 1;
-  }
-  os.write(reinterpret_cast<const char *>(out.get()),
-           w->outElements() * sizeof(float));
-  os.close();
-  say(llvm::formatv("measured {0:e9} {1:e9} {2:e9} {3:e9} {4:e9}", m.min,
-                    m.median, m.max, m.first, cpuPerWall)
-          .str());
-  return 0;
-}
-
-/// The last non-empty line of `file`, shortened: what a crashing compiler
-/// said last (an assertion, "LLVM ERROR: ...").
-static std::string lastLine(llvm::StringRef file) {
-  auto buffer = llvm::MemoryBuffer::getFile(file);
-  if (!buffer)
-    return "";
-  llvm::SmallVector<llvm::StringRef> lines;
-  (*buffer)->getBuffer().split(lines, '\n', -1, false);
-  for (llvm::StringRef line : llvm::reverse(lines)) {
-    line = line.trim();
-    // LLVM's crash handler ends with the stack; its first line is the news.
-    if (line.empty() || line.starts_with("#") ||
-        line.starts_with("Stack dump") || line.starts_with("PLEASE") ||
-        line.starts_with("0.") || line.starts_with("1."))
-      continue;
-    return line.size() > 160 ? line.take_front(157).str() + "..." : line.str();
-  }
-  return "";
+  return serveActWorker(denseActModuleText(*w), args, out.get(),
+                        w->outElements(), threads, outFile, repetitions, warmup,
+                        math);
 }
 
 /// act's kernel for `w` at `threads`, compiled and measured by a child
-/// process; Y lands in `out`.
+/// process (ActWorker.h); Y lands in `out`.
 static DenseResult measureAct(const DenseOptions &o, const DenseWorkload &w,
                               int threads, float *out) {
   DenseResult r;
@@ -239,131 +136,23 @@ static DenseResult measureAct(const DenseOptions &o, const DenseWorkload &w,
   r.impl = "act";
   r.threads = threads;
   r.flops = w.flops();
-  llvm::SmallString<128> stdoutFile, stderrFile, outFile;
-  for (auto *f : {&stdoutFile, &stderrFile, &outFile})
-    if (std::error_code ec =
-            llvm::sys::fs::createTemporaryFile("act-bench-act", "txt", *f)) {
-      r.note = "cannot create a temporary file: " + ec.message();
-      return r;
-    }
-  llvm::scope_exit remove([&] {
-    for (auto *f : {&stdoutFile, &stderrFile, &outFile})
-      llvm::sys::fs::remove(*f);
-  });
-
-  std::string mathName =
-      o.math == mlir::act::math::MathMode::fast ? "fast" : "precise";
-  std::vector<std::string> argv = {
-      o.self,
-      "--act-worker=" + w.name,
-      "--act-worker-out=" + outFile.str().str(),
-      "--act-worker-threads=" + std::to_string(threads),
-      "--repetitions=" + std::to_string(o.repetitions),
-      "--warmup=" + std::to_string(o.warmup),
-      "--math=" + mathName};
-  // oneDNN's setting of this process is not the child's: a threaded act
-  // kernel on OpenMP would read it.
-  std::vector<std::string> env = environment(
-      {"OMP_NUM_THREADS"}, {"OMP_NUM_THREADS=" + std::to_string(threads)});
-  std::vector<llvm::StringRef> argRefs(argv.begin(), argv.end()),
-      envRefs(env.begin(), env.end());
-  std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
-                                                llvm::StringRef(stdoutFile),
-                                                llvm::StringRef(stderrFile)};
-  std::string error;
-  bool failedToStart = false;
-  llvm::sys::ProcessInfo pi = llvm::sys::ExecuteNoWait(
-      o.self, argRefs, envRefs, redirects, 0, &error, &failedToStart);
-  if (failedToStart) {
-    r.note = "compile failed: cannot start " + o.self + ": " + error;
-    return r;
-  }
-
-  // Poll: the child says "compiled" when act's pipeline and the JIT are
-  // done; until then the compile timeout runs, after it the run timeout.
-  double start = wallSeconds(), compiledAt = NAN;
-  std::string compiledLine, measuredLine, failedLine;
-  auto readStatus = [&] {
-    auto buffer = llvm::MemoryBuffer::getFile(stdoutFile);
-    if (!buffer)
-      return;
-    llvm::SmallVector<llvm::StringRef> lines;
-    (*buffer)->getBuffer().split(lines, '\n', -1, false);
-    for (llvm::StringRef line : lines) {
-      if (line.starts_with("compiled ") && compiledLine.empty()) {
-        compiledLine = line.str();
-        compiledAt = wallSeconds();
-      }
-      if (line.starts_with("measured "))
-        measuredLine = line.str();
-      if (line.starts_with("failed "))
-        failedLine = line.drop_front(7).str();
-    }
-  };
-  std::string killedFor;
-  llvm::sys::ProcessInfo done;
-  for (;;) {
-    done = llvm::sys::Wait(pi, 0, &error);
-    if (done.Pid != 0)
-      break;
-    readStatus();
-    double now = wallSeconds();
-    if (compiledLine.empty() && now - start > o.compileTimeout)
-      killedFor = llvm::formatv("compile timeout (> {0} s)", o.compileTimeout);
-    else if (!compiledLine.empty() && now - compiledAt > o.runTimeout)
-      killedFor = llvm::formatv("run timeout (> {0} s)", o.runTimeout);
-    if (!killedFor.empty()) {
-      ::kill(pi.Pid, SIGKILL);
-      done = llvm::sys::Wait(pi, std::nullopt, &error);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  readStatus();
-
-  if (!compiledLine.empty()) {
-    auto [head, note] = llvm::StringRef(compiledLine).split('\t');
-    double compile = NAN;
-    if (!head.drop_front(9).trim().getAsDouble(compile))
-      r.setupSeconds = compile;
-    r.note = note.str();
-  }
-  if (!killedFor.empty()) {
-    r.note = killedFor + (r.note.empty() ? "" : "; " + r.note);
-    return r;
-  }
-  if (measuredLine.empty()) {
-    std::string reason = !failedLine.empty() ? failedLine
-                         : done.ReturnCode == -2
-                             ? "crashed (" + error + ")"
-                             : "exit " + std::to_string(done.ReturnCode);
-    std::string said = lastLine(stderrFile);
-    if (!said.empty() && failedLine.empty())
-      reason += ": " + said;
-    r.note = (compiledLine.empty() ? "compile failed: " : "run failed: ") +
-             reason + (r.note.empty() ? "" : "; " + r.note);
-    return r;
-  }
-  llvm::SmallVector<llvm::StringRef> fields;
-  llvm::StringRef(measuredLine).drop_front(9).split(fields, ' ');
-  double v[5] = {NAN, NAN, NAN, NAN, NAN};
-  for (size_t i = 0; i < 5 && i < fields.size(); ++i)
-    if (fields[i].getAsDouble(v[i]))
-      v[i] = NAN;
-  r.time.min = v[0];
-  r.time.median = v[1];
-  r.time.max = v[2];
-  r.time.first = v[3];
-  r.time.repetitions = o.repetitions;
-  r.cpuPerWall = v[4];
-  auto buffer = llvm::MemoryBuffer::getFile(outFile, /*IsText=*/false);
-  if (!buffer ||
-      (*buffer)->getBufferSize() != size_t(w.outElements()) * sizeof(float)) {
-    r.note = "run failed: no output from the child; " + r.note;
-    return r;
-  }
-  std::memcpy(out, (*buffer)->getBufferStart(), (*buffer)->getBufferSize());
-  r.measured = true;
+  ActChildRequest request;
+  request.self = o.self;
+  request.args = {"--act-worker=" + w.name};
+  request.threads = threads;
+  request.repetitions = o.repetitions;
+  request.warmup = o.warmup;
+  request.math = o.math;
+  request.compileTimeout = o.compileTimeout;
+  request.runTimeout = o.runTimeout;
+  request.out = out;
+  request.outFloats = w.outElements();
+  ActChildResult child = runActChild(request);
+  r.measured = child.measured;
+  r.time = child.time;
+  r.setupSeconds = child.setupSeconds;
+  r.cpuPerWall = child.cpuPerWall;
+  r.note = child.note;
   return r;
 }
 
@@ -524,26 +313,12 @@ static std::string checkCell(const DenseResult &r) {
          fmt(*r.vsOneDnn, "%.1e");
 }
 
-static const Ceiling *ceilingAt(const std::vector<Ceiling> &ceilings,
-                                int threads) {
-  for (const Ceiling &c : ceilings)
-    if (c.threads == threads)
-      return &c;
-  return nullptr;
-}
-
 static void printReport(llvm::raw_ostream &os, const DenseOptions &o,
                         const std::vector<Ceiling> &ceilings,
                         const std::vector<DenseResult> &results) {
   for (int t : o.threads) {
     const Ceiling *c = ceilingAt(ceilings, t);
-    os << "\n== " << t << " thread" << (t == 1 ? "" : "s") << ": FMA peak";
-    for (const FmaPeak &p : c->peaks)
-      os << llvm::format(" %s %.1f", p.isa.c_str(), p.gflops);
-    os << " GFLOP/s; copy";
-    for (const CopyBandwidth &b : c->copies)
-      os << llvm::format(" %s %.1f", b.impl.c_str(), b.gbps());
-    os << " GB/s\n";
+    printCeilingHeader(os, *c);
     std::vector<std::vector<std::string>> rows = {
         {"workload", "impl", "threads", "median ms", "min ms", "GFLOP/s",
          "peak", "/best", "compile s", "cpu/wall", "error", "vs oneDNN",
@@ -567,16 +342,7 @@ static void printReport(llvm::raw_ostream &os, const DenseOptions &o,
     printTable(os, rows, 2, /*lastIsText=*/true);
   }
 
-  // Threads that had no core of their own show as a peak that does not
-  // scale; then the threaded rows measure the other jobs, not the kernels.
-  const Ceiling *one = ceilingAt(ceilings, 1);
-  for (const Ceiling &c : ceilings)
-    if (one && c.threads > 1 && c.peak() < 0.8 * c.threads * one->peak())
-      os << llvm::format("\nnote: the %d-thread FMA peak is %.2fx the "
-                         "1-thread peak, not %dx: other jobs share these "
-                         "cores, and the %d-thread rows are not reliable\n",
-                         c.threads, c.peak() / one->peak(), c.threads,
-                         c.threads);
+  printUnscaledPeakNotes(os, ceilings);
 
   os << "\nsummary (GFLOP/s from the median time; best peer = the fastest "
         "correct non-act implementation):\n";
@@ -617,26 +383,6 @@ static llvm::json::Value
 jsonReport(const DenseOptions &o, const std::vector<Ceiling> &ceilings,
            const std::vector<DenseResult> &results,
            const std::vector<std::pair<std::string, std::string>> &info) {
-  IsaFlags isa = hostIsa();
-  llvm::json::Array peaks, copies;
-  for (const Ceiling &c : ceilings) {
-    for (const FmaPeak &p : c.peaks)
-      peaks.push_back(llvm::json::Object{{"threads", p.threads},
-                                         {"isa", p.isa},
-                                         {"lanes", p.lanes},
-                                         {"gflops", number(p.gflops)}});
-    for (const CopyBandwidth &b : c.copies)
-      copies.push_back(llvm::json::Object{{"threads", b.threads},
-                                          {"impl", b.impl},
-                                          {"floats", b.floats},
-                                          {"bytes", 8.0 * double(b.floats)},
-                                          {"min_s", number(b.time.min)},
-                                          {"median_s", number(b.time.median)},
-                                          {"gbps", number(b.gbps())}});
-  }
-  llvm::json::Object peakByThreads;
-  for (const Ceiling &c : ceilings)
-    peakByThreads[std::to_string(c.threads)] = number(c.peak());
   llvm::json::Object meta{
       {"suite", "dense"},
       {"repetitions", o.repetitions},
@@ -647,15 +393,7 @@ jsonReport(const DenseOptions &o, const std::vector<Ceiling> &ceilings,
       {"gflops", "flops / median time; 2 m k n per matmul"}};
   for (const auto &[key, value] : info)
     meta[key] = value;
-  llvm::json::Object machine{
-      {"cpu", cpuModel()},
-      {"cores", hostCores()},
-      {"isa", llvm::json::Object{{"avx2", isa.avx2},
-                                 {"fma", isa.fma},
-                                 {"avx512f", isa.avx512f}}},
-      {"fma_peaks", std::move(peaks)},
-      {"peak_gflops", std::move(peakByThreads)},
-      {"copy", std::move(copies)}};
+  llvm::json::Object machine = machineJson(ceilings);
 
   llvm::json::Array workloads;
   for (const DenseWorkload &w : o.workloads)
@@ -726,41 +464,6 @@ jsonReport(const DenseOptions &o, const std::vector<Ceiling> &ceilings,
 // The suite.
 //===----------------------------------------------------------------------===//
 
-/// Measures the FMA peaks and copies at every thread count, keeping in
-/// `ceilings` the best of these and any measured before.
-static void measureCeilings(const DenseOptions &o,
-                            std::vector<Ceiling> &ceilings, const char *when) {
-  Buffer in(o.copyFloats), out(o.copyFloats);
-  std::fill(in.get(), in.get() + o.copyFloats, 1.0f);
-  std::fill(out.get(), out.get() + o.copyFloats, 0.0f);
-  llvm::errs() << "measuring the ceilings (" << when << "):\n";
-  for (int t : o.threads) {
-    std::vector<FmaPeak> peaks = measureFmaPeaks(t, std::max(3, o.repetitions));
-    std::vector<CopyBandwidth> copies = measureCopies(
-        in.get(), out.get(), o.copyFloats, t, o.warmup, o.repetitions);
-    for (const FmaPeak &p : peaks)
-      llvm::errs() << llvm::format("  %d thread(s) FMA %-6s %8.1f GFLOP/s\n", t,
-                                   p.isa.c_str(), p.gflops);
-    for (const CopyBandwidth &b : copies)
-      llvm::errs() << llvm::format("  %d thread(s) %-11s %8.1f GB/s\n", t,
-                                   b.impl.c_str(), b.gbps());
-    Ceiling *c = nullptr;
-    for (Ceiling &candidate : ceilings)
-      if (candidate.threads == t)
-        c = &candidate;
-    if (!c) {
-      ceilings.push_back({t, std::move(peaks), std::move(copies)});
-      continue;
-    }
-    for (size_t i = 0; i < peaks.size() && i < c->peaks.size(); ++i)
-      if (peaks[i].gflops > c->peaks[i].gflops)
-        c->peaks[i] = peaks[i];
-    for (size_t i = 0; i < copies.size() && i < c->copies.size(); ++i)
-      if (copies[i].time.min < c->copies[i].time.min)
-        c->copies[i] = copies[i];
-  }
-}
-
 int act::bench::runDenseSuite(const DenseOptions &o) {
   initOneDnn();
   std::string dnnlInfo = oneDnnVersion();
@@ -781,7 +484,8 @@ int act::bench::runDenseSuite(const DenseOptions &o) {
   // shared machine a peak measured while another job ran would understate
   // what the kernels had at other times.
   std::vector<Ceiling> ceilings;
-  measureCeilings(o, ceilings, "before");
+  measureCeilings(o.threads, o.copyFloats, o.warmup, o.repetitions, ceilings,
+                  "before");
 
   std::vector<DenseResult> results;
   llvm::errs() << "measuring (median time):\n";
@@ -851,8 +555,8 @@ int act::bench::runDenseSuite(const DenseOptions &o) {
     llvm::errs() << "measuring the Python peers (" << o.python << "):\n";
     static const char *const torchLike[] = {"torch", "torch_compile", "iree"};
     static const char *const blas[] = {"numpy"};
-    std::vector<std::string> env = environment({"OMP_NUM_THREADS"});
-    std::vector<std::string> blasEnv = environment(
+    std::vector<std::string> env = environmentWithout({"OMP_NUM_THREADS"});
+    std::vector<std::string> blasEnv = environmentWithout(
         {"OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"});
     size_t before = results.size();
     if (llvm::Error e =
@@ -864,7 +568,8 @@ int act::bench::runDenseSuite(const DenseOptions &o) {
       progress(results[i]);
   }
 
-  measureCeilings(o, ceilings, "after");
+  measureCeilings(o.threads, o.copyFloats, o.warmup, o.repetitions, ceilings,
+                  "after");
   printReport(llvm::outs(), o, ceilings, results);
   if (!skipped.empty()) {
     llvm::outs() << "\nskipped:\n";

@@ -4,8 +4,11 @@
 
 #include "OneDnn.h"
 
+#include "llvm/Support/Format.h"
+
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <immintrin.h>
 #include <sched.h>
 #include <thread>
@@ -230,4 +233,129 @@ std::vector<TriadBandwidth> act::bench::measureTriads(float *a, const float *b,
     results.push_back(t);
   }
   return results;
+}
+
+//===----------------------------------------------------------------------===//
+// Ceilings.
+//===----------------------------------------------------------------------===//
+
+double Ceiling::peak() const {
+  double best = NAN;
+  for (const FmaPeak &p : peaks)
+    best = std::isnan(best) ? p.gflops : std::max(best, p.gflops);
+  return best;
+}
+
+double Ceiling::copy() const {
+  double best = NAN;
+  for (const CopyBandwidth &c : copies)
+    best = std::isnan(best) ? c.gbps() : std::max(best, c.gbps());
+  return best;
+}
+
+void act::bench::measureCeilings(llvm::ArrayRef<int> threads,
+                                 int64_t copyFloats, int warmup,
+                                 int repetitions,
+                                 std::vector<Ceiling> &ceilings,
+                                 const char *when) {
+  Buffer in(copyFloats), out(copyFloats);
+  std::fill(in.get(), in.get() + copyFloats, 1.0f);
+  std::fill(out.get(), out.get() + copyFloats, 0.0f);
+  llvm::errs() << "measuring the ceilings (" << when << "):\n";
+  for (int t : threads) {
+    std::vector<FmaPeak> peaks = measureFmaPeaks(t, std::max(3, repetitions));
+    std::vector<CopyBandwidth> copies =
+        measureCopies(in.get(), out.get(), copyFloats, t, warmup, repetitions);
+    for (const FmaPeak &p : peaks)
+      llvm::errs() << llvm::format("  %d thread(s) FMA %-6s %8.1f GFLOP/s\n", t,
+                                   p.isa.c_str(), p.gflops);
+    for (const CopyBandwidth &b : copies)
+      llvm::errs() << llvm::format("  %d thread(s) %-11s %8.1f GB/s\n", t,
+                                   b.impl.c_str(), b.gbps());
+    Ceiling *c = nullptr;
+    for (Ceiling &candidate : ceilings)
+      if (candidate.threads == t)
+        c = &candidate;
+    if (!c) {
+      ceilings.push_back({t, std::move(peaks), std::move(copies)});
+      continue;
+    }
+    for (size_t i = 0; i < peaks.size() && i < c->peaks.size(); ++i)
+      if (peaks[i].gflops > c->peaks[i].gflops)
+        c->peaks[i] = peaks[i];
+    for (size_t i = 0; i < copies.size() && i < c->copies.size(); ++i)
+      if (copies[i].time.min < c->copies[i].time.min)
+        c->copies[i] = copies[i];
+  }
+}
+
+const Ceiling *act::bench::ceilingAt(const std::vector<Ceiling> &ceilings,
+                                     int threads) {
+  for (const Ceiling &c : ceilings)
+    if (c.threads == threads)
+      return &c;
+  return nullptr;
+}
+
+void act::bench::printCeilingHeader(llvm::raw_ostream &os, const Ceiling &c) {
+  os << "\n== " << c.threads << " thread" << (c.threads == 1 ? "" : "s")
+     << ": FMA peak";
+  for (const FmaPeak &p : c.peaks)
+    os << llvm::format(" %s %.1f", p.isa.c_str(), p.gflops);
+  os << " GFLOP/s; copy";
+  for (const CopyBandwidth &b : c.copies)
+    os << llvm::format(" %s %.1f", b.impl.c_str(), b.gbps());
+  os << " GB/s\n";
+}
+
+void act::bench::printUnscaledPeakNotes(llvm::raw_ostream &os,
+                                        const std::vector<Ceiling> &ceilings) {
+  // Threads that had no core of their own show as a peak that does not
+  // scale; then the threaded rows measure the other jobs, not the kernels.
+  const Ceiling *one = ceilingAt(ceilings, 1);
+  for (const Ceiling &c : ceilings)
+    if (one && c.threads > 1 && c.peak() < 0.8 * c.threads * one->peak())
+      os << llvm::format("\nnote: the %d-thread FMA peak is %.2fx the "
+                         "1-thread peak, not %dx: other jobs share these "
+                         "cores, and the %d-thread rows are not reliable\n",
+                         c.threads, c.peak() / one->peak(), c.threads,
+                         c.threads);
+}
+
+static llvm::json::Value finiteOrNull(double v) {
+  return std::isfinite(v) ? llvm::json::Value(v) : llvm::json::Value(nullptr);
+}
+
+llvm::json::Object
+act::bench::machineJson(const std::vector<Ceiling> &ceilings) {
+  IsaFlags isa = hostIsa();
+  llvm::json::Array peaks, copies;
+  for (const Ceiling &c : ceilings) {
+    for (const FmaPeak &p : c.peaks)
+      peaks.push_back(llvm::json::Object{{"threads", p.threads},
+                                         {"isa", p.isa},
+                                         {"lanes", p.lanes},
+                                         {"gflops", finiteOrNull(p.gflops)}});
+    for (const CopyBandwidth &b : c.copies)
+      copies.push_back(
+          llvm::json::Object{{"threads", b.threads},
+                             {"impl", b.impl},
+                             {"floats", b.floats},
+                             {"bytes", 8.0 * double(b.floats)},
+                             {"min_s", finiteOrNull(b.time.min)},
+                             {"median_s", finiteOrNull(b.time.median)},
+                             {"gbps", finiteOrNull(b.gbps())}});
+  }
+  llvm::json::Object peakByThreads;
+  for (const Ceiling &c : ceilings)
+    peakByThreads[std::to_string(c.threads)] = finiteOrNull(c.peak());
+  return llvm::json::Object{
+      {"cpu", cpuModel()},
+      {"cores", hostCores()},
+      {"isa", llvm::json::Object{{"avx2", isa.avx2},
+                                 {"fma", isa.fma},
+                                 {"avx512f", isa.avx512f}}},
+      {"fma_peaks", std::move(peaks)},
+      {"peak_gflops", std::move(peakByThreads)},
+      {"copy", std::move(copies)}};
 }

@@ -1,11 +1,11 @@
 //===- Machine.h - What the host can do, measured -------------*- C++ -*-===//
 //
-// The ceilings the dense suite reports its kernels against, measured in the
-// same run rather than taken from a data sheet: the FMA throughput of this
-// machine's cores at its vector width (one thread and all of them) and its
-// copy bandwidth at the same thread counts. On a shared machine a datasheet
-// peak would flatter nothing and explain nothing; a measured one moves with
-// the load the kernels see.
+// The ceilings the dense and attention suites report their kernels against,
+// measured in the same run rather than taken from a data sheet: the FMA
+// throughput of this machine's cores at its vector width (one thread and all
+// of them) and its copy bandwidth at the same thread counts. On a shared
+// machine a datasheet peak would flatter nothing and explain nothing; a
+// measured one moves with the load the kernels see.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +13,10 @@
 #define ACT_BENCH_MACHINE_H
 
 #include "Bench.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <functional>
 #include <string>
@@ -83,6 +87,41 @@ struct TriadBandwidth {
 std::vector<TriadBandwidth> measureTriads(float *a, const float *b,
                                           const float *c, int64_t n, int warmup,
                                           int repetitions);
+
+/// The measured ceilings at one thread count: the FMA peaks and copies the
+/// dense and attention suites report their kernels against.
+struct Ceiling {
+  int threads = 1;
+  std::vector<FmaPeak> peaks;
+  std::vector<CopyBandwidth> copies;
+  /// The best FMA peak (the widest ISA); NaN if none.
+  double peak() const;
+  /// The best copy bandwidth; NaN if none.
+  double copy() const;
+};
+
+/// Measures the FMA peaks and copies (of `copyFloats` floats) at every
+/// thread count, keeping in `ceilings` the best of these and any measured
+/// before (another job can only lower them); progress on stderr.
+void measureCeilings(llvm::ArrayRef<int> threads, int64_t copyFloats,
+                     int warmup, int repetitions,
+                     std::vector<Ceiling> &ceilings, const char *when);
+
+/// The ceiling at `threads`, if measured.
+const Ceiling *ceilingAt(const std::vector<Ceiling> &ceilings, int threads);
+
+/// "== 2 threads: FMA peak avx2 X avx512 Y GFLOP/s; copy memcpy A
+/// stream_copy B GB/s".
+void printCeilingHeader(llvm::raw_ostream &os, const Ceiling &c);
+
+/// The note that a t-thread peak under 0.8 t times the 1-thread one means
+/// other jobs share the cores (and the t-thread rows are not reliable).
+void printUnscaledPeakNotes(llvm::raw_ostream &os,
+                            const std::vector<Ceiling> &ceilings);
+
+/// {"cpu", "cores", "isa", "fma_peaks", "peak_gflops", "copy"}: the JSON
+/// "machine" object of the dense and attention suites.
+llvm::json::Object machineJson(const std::vector<Ceiling> &ceilings);
 
 } // namespace bench
 } // namespace act

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -574,6 +575,96 @@ act::bench::makeOneDnnDense(const DenseWorkload &w,
   return Kernel{execute, seconds() - start, note};
 }
 
+std::optional<Kernel>
+act::bench::makeOneDnnAttention(const AttentionWorkload &w,
+                                llvm::ArrayRef<const float *> inputs,
+                                float *out, std::string *why) {
+  using dnnl::memory;
+  using tag = memory::format_tag;
+  auto f32 = memory::data_type::f32;
+  auto fail = [&](std::string reason) -> std::optional<Kernel> {
+    if (why)
+      *why = std::move(reason);
+    return std::nullopt;
+  };
+  double start = seconds();
+  bool batched = w.batched();
+  int64_t b = w.batch();
+  // [b,] rows x cols, row-major; `transposed`: the logical [b,] rows x cols
+  // of a buffer stored [b,] cols x rows.
+  auto md = [&](int64_t rows, int64_t cols, bool transposed = false) {
+    if (batched)
+      return memory::desc({b, rows, cols}, f32,
+                          transposed ? tag::acb : tag::abc);
+    return memory::desc({rows, cols}, f32, transposed ? tag::ba : tag::ab);
+  };
+  // oneDNN's memory objects take non-const pointers; sources are only read.
+  auto mem = [&](const memory::desc &d, const float *data) {
+    return memory(d, engine(), const_cast<float *>(data));
+  };
+  std::vector<Step> steps;
+  std::vector<std::string> impls;
+  // P: the output itself for scores, a buffer the kernel owns (touched
+  // once, here) for attention.
+  std::shared_ptr<Buffer> scratch;
+  float *p = out;
+  if (w.full) {
+    scratch = std::make_shared<Buffer>(b * w.l * w.s);
+    std::fill(scratch->get(), scratch->get() + b * w.l * w.s, 0.0f);
+    p = scratch->get();
+  }
+
+  memory::desc qMd = md(w.l, w.d), ktMd = md(w.d, w.s, /*transposed=*/true),
+               pMd = md(w.l, w.s);
+  dnnl::primitive_attr scaled;
+  scaled.set_output_scales(0, {float(w.scale())});
+  dnnl::matmul::primitive_desc scores(dnnl::matmul::desc(qMd, ktMd, pMd),
+                                      scaled, engine(), true);
+  if (!scores)
+    return fail("no matmul with an output scale and K transposed");
+  impls.push_back(scores.impl_info_str());
+  steps.push_back({dnnl::matmul(scores),
+                   {{DNNL_ARG_SRC, mem(qMd, inputs[0])},
+                    {DNNL_ARG_WEIGHTS, mem(ktMd, inputs[1])},
+                    {DNNL_ARG_DST, mem(pMd, p)}}});
+
+  dnnl::softmax_v2_forward::primitive_desc softmax(
+      dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference,
+                                     dnnl::algorithm::softmax_accurate, pMd,
+                                     pMd, batched ? 2 : 1),
+      engine(), true);
+  if (!softmax)
+    return fail("no softmax_v2 implementation");
+  impls.push_back(softmax.impl_info_str());
+  memory pMem = mem(pMd, p);
+  steps.push_back({dnnl::softmax_v2_forward(softmax),
+                   {{DNNL_ARG_SRC, pMem}, {DNNL_ARG_DST, pMem}}});
+
+  if (w.full) {
+    memory::desc vMd = md(w.s, w.d), oMd = md(w.l, w.d);
+    dnnl::matmul::primitive_desc values(dnnl::matmul::desc(pMd, vMd, oMd),
+                                        engine(), true);
+    if (!values)
+      return fail("no plain matmul");
+    impls.push_back(values.impl_info_str());
+    steps.push_back({dnnl::matmul(values),
+                     {{DNNL_ARG_SRC, pMem},
+                      {DNNL_ARG_WEIGHTS, mem(vMd, inputs[2])},
+                      {DNNL_ARG_DST, mem(oMd, out)}}});
+  }
+  std::string note =
+      std::string(w.full ? "matmul(QK^T)*scale, softmax_v2 in place, "
+                           "matmul(PV): "
+                         : "matmul(QK^T)*scale, softmax_v2 in place: ") +
+      llvm::join(impls, ", ") + (batched ? "; 3-D batch" : "; 2-D");
+  auto execute = [steps, scratch] {
+    for (const Step &s : steps)
+      s.primitive.execute(stream(), s.args);
+    stream().wait();
+  };
+  return Kernel{execute, seconds() - start, note};
+}
+
 #else // !ACT_BENCH_HAVE_DNNL
 
 std::string act::bench::oneDnnRuntime() { return "not built in"; }
@@ -592,6 +683,15 @@ std::optional<Kernel> act::bench::makeOneDnnDense(const DenseWorkload &,
 }
 
 std::string act::bench::initOneDnn() { return "oneDNN not built in"; }
+
+std::optional<Kernel>
+act::bench::makeOneDnnAttention(const AttentionWorkload &,
+                                llvm::ArrayRef<const float *>, float *,
+                                std::string *why) {
+  if (why)
+    *why = "act-bench was built without oneDNN";
+  return std::nullopt;
+}
 
 std::string act::bench::oneDnnBackwardAlgorithm(const BackwardWorkload &) {
   return "";

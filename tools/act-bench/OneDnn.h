@@ -1,8 +1,9 @@
 //===- OneDnn.h - The peers act-bench measures act against ------*- C++ -*-===//
 //
 // Copy bandwidth (memcpy, streaming stores), oneDNN's eltwise, prelu and
-// softmax primitives and its matmul with post-ops for the dense suite, each
-// as a `Kernel` over buffers the caller owns.
+// softmax primitives, its matmul with post-ops for the dense suite and its
+// matmul + softmax + matmul for the attention suite, each as a `Kernel` over
+// buffers the caller owns.
 // Without oneDNN at build time (no ACT_BENCH_HAVE_DNNL) the oneDNN peers are
 // simply unsupported.
 //
@@ -11,6 +12,7 @@
 #ifndef ACT_BENCH_ONEDNN_H
 #define ACT_BENCH_ONEDNN_H
 
+#include "Attention.h"
 #include "Backward.h"
 #include "Bench.h"
 #include "Dense.h"
@@ -72,6 +74,16 @@ std::optional<Kernel> makeOneDnnDense(const DenseWorkload &w,
                                       llvm::ArrayRef<const float *> inputs,
                                       float *out, bool preferredWeights,
                                       std::string *why = nullptr);
+
+/// oneDNN's attention for `w`, as a framework runs it on oneDNN: a matmul
+/// Q K^T with K read transposed (format_tag ba / acb) and the scale as its
+/// output scale, into P (`out` for scores, a buffer of the kernel's own for
+/// attention); softmax_v2 (accurate) along S in place on P; for attention a
+/// second matmul P V into `out`. `inputs` in attentionInputs order.
+std::optional<Kernel> makeOneDnnAttention(const AttentionWorkload &w,
+                                          llvm::ArrayRef<const float *> inputs,
+                                          float *out,
+                                          std::string *why = nullptr);
 
 } // namespace bench
 } // namespace act

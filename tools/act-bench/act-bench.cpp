@@ -2,17 +2,21 @@
 //
 // One command: measures copy bandwidth and every workload with every
 // implementation in the same run, prints a per-measurement table and a
-// per-workload summary, and optionally writes JSON. f32. Three suites:
+// per-workload summary, and optionally writes JSON. f32. Four suites:
 // --suite=eltwise (the default; single thread): the activations alone;
 // --suite=dense (DenseSuite.cpp): dense layers and a SwiGLU FFN at 1 thread
 // and all cores, against the FMA peak measured in the same run;
 // --suite=backward (BackwardSuite.cpp): the backward activations against a
 // triad measured in the same run, and the MLP training step against
-// PyTorch eager autograd.
+// PyTorch eager autograd;
+// --suite=attention (AttentionSuite.cpp): attention scores and full
+// attention (matmul, act.softmax, matmul) at 1 thread and all cores, against
+// oneDNN, PyTorch, IREE and the FMA peak measured in the same run.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Act.h"
+#include "AttentionSuite.h"
 #include "BackwardSuite.h"
 #include "Bench.h"
 #include "DenseSuite.h"
@@ -73,7 +77,7 @@ static cl::opt<bool> list("list", cl::cat(benchCategory),
                           cl::desc("List the workloads and exit"));
 
 namespace {
-enum class Suite { eltwise, dense, backward };
+enum class Suite { eltwise, dense, backward, attention };
 } // namespace
 
 static cl::opt<Suite>
@@ -84,15 +88,22 @@ static cl::opt<Suite>
                                 "dense layers act(X W + b) and a SwiGLU FFN"),
                      clEnumValN(Suite::backward, "backward",
                                 "the backward activations and the MLP "
-                                "training step")),
+                                "training step"),
+                     clEnumValN(Suite::attention, "attention",
+                                "attention scores softmax(Q K^T / sqrt d) "
+                                "and full attention (times V)")),
           cl::init(Suite::eltwise));
 
 // The dense suite's own options (--threads and --chart also the backward
-// suite's).
+// suite's; --threads, --impls, --compile-timeout, --run-timeout and --chart
+// also the attention suite's).
 static cl::OptionCategory denseCategory("act-bench --suite=dense options");
 static cl::OptionCategory
     backwardCategory("act-bench --suite=backward options (and --threads, "
                      "--chart)");
+static cl::OptionCategory attentionCategory(
+    "act-bench --suite=attention options (and --threads, --impls, "
+    "--compile-timeout, --run-timeout, --chart)");
 /// --threads, registered in main rather than at static initialization so
 /// that libLLVM's own option of that name is released first.
 static cl::opt<std::string> &threadsOption() {
@@ -122,7 +133,9 @@ static cl::opt<std::string>
     impls("impls", cl::cat(denseCategory),
           cl::desc("The implementations to run, comma-separated, of onednn, "
                    "onednn_any, act, torch, torch_compile, numpy, iree "
-                   "(default: all; --torch=none drops the last four)"),
+                   "(--suite=dense) or onednn, act, torch, torch_sdpa, "
+                   "torch_compile, iree (--suite=attention) (default: all; "
+                   "--torch=none drops the Python ones)"),
           cl::value_desc("list"), cl::init("all"));
 static cl::opt<unsigned> compileTimeout(
     "compile-timeout", cl::cat(denseCategory),
@@ -139,6 +152,13 @@ static cl::opt<std::string>
               cl::desc("Draw the suite's results here (PNG; needs "
                        "matplotlib)"),
               cl::value_desc("file.png"));
+
+// The attention suite's own options.
+static cl::opt<std::string> attentionShapes(
+    "attention-shapes", cl::cat(attentionCategory),
+    cl::desc("The attention shapes, LxSxd (one head, 2-D) or HxLxSxd (H "
+             "heads, 3-D), each as scores and as full attention"),
+    cl::value_desc("list"), cl::init(kDefaultAttentionShapes));
 
 // The backward suite's own options.
 static cl::opt<std::string>
@@ -306,6 +326,82 @@ static int runBackward() {
   return runBackwardSuite(o);
 }
 
+/// --impls into `out`, each one of `known` ("all": every one of them);
+/// false after saying what is wrong.
+static bool parseImpls(llvm::ArrayRef<const char *> known,
+                       std::vector<std::string> &out) {
+  llvm::SmallVector<llvm::StringRef> items;
+  llvm::StringRef(impls).split(items, ',', -1, false);
+  for (llvm::StringRef item : items) {
+    item = item.trim();
+    if (item == "all") {
+      out.assign(known.begin(), known.end());
+      continue;
+    }
+    if (!llvm::is_contained(known, item)) {
+      llvm::errs() << "act-bench: unknown implementation '" << item
+                   << "' in --impls\n";
+      return false;
+    }
+    if (!llvm::is_contained(out, item))
+      out.push_back(item.str());
+  }
+  return true;
+}
+
+/// --suite=attention: the options into AttentionOptions, then the suite.
+static int runAttention(const char *argv0) {
+  AttentionOptions o;
+  o.repetitions = repetitions;
+  o.warmup = warmup;
+  o.math = mathMode;
+  o.jsonFile = jsonFile;
+  o.chartFile = chartFile;
+  o.copyFloats = size;
+  o.compileTimeout = compileTimeout;
+  o.runTimeout = runTimeout;
+  o.python = peerPython();
+  o.chartPython = o.python.empty() ? defaultTorchPython() : o.python;
+  o.self = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&peerPython));
+  if (!parseThreads(o.threads) || !parseImpls(attentionImpls(), o.impls))
+    return 1;
+  auto shapes = parseAttentionShapes(attentionShapes);
+  if (!shapes) {
+    llvm::errs() << "act-bench: " << llvm::toString(shapes.takeError()) << "\n";
+    return 1;
+  }
+  o.workloads = attentionWorkloads(*shapes);
+  std::optional<llvm::Regex> re = filterRegex();
+  if (!re)
+    return 1;
+  llvm::erase_if(o.workloads, [&](const AttentionWorkload &w) {
+    return !re->match(w.name);
+  });
+  if (list) {
+    for (const AttentionWorkload &w : o.workloads) {
+      std::string q = llvm::join(
+          llvm::map_range(w.qShape(),
+                          [](int64_t d) { return std::to_string(d); }),
+          "x");
+      llvm::outs() << llvm::format(
+          "%-26s %-9s %-3s Q %-10s %8.3f GFLOP\n", w.name.c_str(), w.kind(),
+          w.batched() ? "3-D" : "2-D", q.c_str(), w.flops() * 1e-9);
+    }
+    return 0;
+  }
+  if (o.workloads.empty()) {
+    llvm::errs() << "act-bench: nothing to measure (--filter and "
+                    "--attention-shapes leave no workload)\n";
+    return 1;
+  }
+  if (o.impls.empty()) {
+    llvm::errs() << "act-bench: --impls is empty\n";
+    return 1;
+  }
+  return runAttentionSuite(o);
+}
+
 /// --suite=dense: the options into DenseOptions, then the suite.
 static int runDense(const char *argv0) {
   DenseOptions o;
@@ -327,21 +423,8 @@ static int runDense(const char *argv0) {
   if (!parseThreads(o.threads))
     return 1;
 
-  llvm::SmallVector<llvm::StringRef> items;
-  llvm::StringRef(impls).split(items, ',', -1, false);
-  for (llvm::StringRef item : items) {
-    item = item.trim();
-    if (item == "all") {
-      o.impls.assign(denseImpls().begin(), denseImpls().end());
-      continue;
-    }
-    if (!llvm::is_contained(denseImpls(), item)) {
-      llvm::errs() << "act-bench: unknown implementation '" << item
-                   << "' in --impls\n";
-      return 1;
-    }
-    o.impls.push_back(item.str());
-  }
+  if (!parseImpls(denseImpls(), o.impls))
+    return 1;
 
   auto dense = parseShapes(denseShapes);
   auto swiglu = parseShapes(swigluShapes);
@@ -375,22 +458,30 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   threadsOption();
   // libLLVM registers hundreds of options of its own; show only ours.
-  cl::HideUnrelatedOptions({&benchCategory, &denseCategory, &backwardCategory});
+  cl::HideUnrelatedOptions(
+      {&benchCategory, &denseCategory, &backwardCategory, &attentionCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "act-bench: act's kernels against memcpy, streaming copy, oneDNN, "
-      "PyTorch and (--suite=dense) numpy and IREE\n");
+      "PyTorch and (--suite=dense, --suite=attention) IREE\n");
   // --threads and --chart belong to both suites that take them.
   threadsOption().addCategory(backwardCategory);
   chartFile.addCategory(backwardCategory);
+  for (cl::Option *o : std::initializer_list<cl::Option *>{
+           &threadsOption(), &impls, &compileTimeout, &runTimeout, &chartFile})
+    o->addCategory(attentionCategory);
   if (size < 1 || repetitions < 1 || warmup < 0) {
     llvm::errs() << "act-bench: need --size >= 1, --repetitions >= 1 and "
                     "--warmup >= 0\n";
     return 1;
   }
   if (!actWorker.empty())
-    return runActWorker(actWorker, actWorkerThreads, actWorkerOut, repetitions,
-                        warmup, mathMode);
+    return suite == Suite::attention
+               ? runAttentionActWorker(actWorker, actWorkerThreads,
+                                       actWorkerOut, repetitions, warmup,
+                                       mathMode)
+               : runActWorker(actWorker, actWorkerThreads, actWorkerOut,
+                              repetitions, warmup, mathMode);
   // An option of another suite is a mistake, not something to ignore.
   auto refuse = [](std::initializer_list<cl::Option *> options,
                    const char *suites) {
@@ -405,16 +496,24 @@ int main(int argc, char **argv) {
   if (suite != Suite::backward &&
       refuse({&mlpBatches, &mlpSteps}, "--suite=backward"))
     return 1;
-  if (suite != Suite::dense && refuse({&denseShapes, &swigluShapes, &impls,
-                                       &compileTimeout, &runTimeout},
-                                      "--suite=dense"))
+  if (suite != Suite::dense &&
+      refuse({&denseShapes, &swigluShapes}, "--suite=dense"))
+    return 1;
+  if (suite != Suite::attention &&
+      refuse({&attentionShapes}, "--suite=attention"))
+    return 1;
+  if (suite != Suite::dense && suite != Suite::attention &&
+      refuse({&impls, &compileTimeout, &runTimeout},
+             "--suite=dense and --suite=attention"))
     return 1;
   if (suite == Suite::dense)
     return runDense(argv[0]);
+  if (suite == Suite::attention)
+    return runAttention(argv[0]);
   if (suite == Suite::backward)
     return runBackward();
   if (refuse({&threadsOption(), &chartFile},
-             "--suite=dense and --suite=backward"))
+             "--suite=dense and --suite=backward (and --suite=attention)"))
     return 1;
 
   std::vector<Workload> workloads = allWorkloads(size);

@@ -24,11 +24,10 @@ COLORS = {"act": "#d62728", "onednn": "#1f77b4", "onednn_any": "#aec7e8",
           "iree": "#9467bd"}
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: dense_chart.py RESULTS.json CHART.png")
-    with open(sys.argv[1]) as f:
-        report = json.load(f)
+def draw(report, path, order=IMPLS, colors=COLORS, suite="dense"):
+    """The chart of `report` (the JSON of --suite=dense, or of a suite with
+    the same "rows", "workloads", "meta" and "machine": the attention suite)
+    into `path`, the implementations in `order`."""
     rows = report["rows"]
     workloads = [w["name"] for w in report["workloads"]]
     threads = report["meta"]["threads"]
@@ -38,7 +37,7 @@ def main():
         best = peak_isa.get(p["threads"])
         if best is None or p["gflops"] > best["gflops"]:
             peak_isa[p["threads"]] = p
-    impls = [i for i in IMPLS if any(r["impl"] == i for r in rows)]
+    impls = [i for i in order if any(r["impl"] == i for r in rows)]
 
     width = 0.8 / max(1, len(impls))
     fig, axes = plt.subplots(len(threads), 1, squeeze=False,
@@ -55,12 +54,12 @@ def main():
                         xs.append(i + (j - (len(impls) - 1) / 2) * width)
                         ys.append(r["gflops"])
             if xs:
-                ax.bar(xs, ys, width, label=impl, color=COLORS.get(impl))
+                ax.bar(xs, ys, width, label=impl, color=colors.get(impl))
             elif impl == "act":
                 ax.text(0.01, 0.97, "act: no result at %d thread%s (see the "
                         "table's notes)" % (t, "" if t == 1 else "s"),
                         transform=ax.transAxes, va="top", fontsize=8,
-                        color=COLORS["act"])
+                        color=colors.get("act"))
         peak = peaks.get(str(t))
         if peak:
             isa = peak_isa.get(t, {}).get("isa", "")
@@ -74,10 +73,18 @@ def main():
         ax.set_xlim(-0.6, len(workloads) - 0.4)
         ax.grid(axis="y", which="both", alpha=0.3)
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.005, 1.0))
-    fig.suptitle("act-bench --suite=dense: %s, GFLOP/s from the median time"
-                 % report["machine"]["cpu"])
+    fig.suptitle("act-bench --suite=%s: %s, GFLOP/s from the median time"
+                 % (suite, report["machine"]["cpu"]))
     fig.tight_layout()
-    fig.savefig(sys.argv[2], dpi=110)
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: dense_chart.py RESULTS.json CHART.png")
+    with open(sys.argv[1]) as f:
+        report = json.load(f)
+    draw(report, sys.argv[2])
 
 
 if __name__ == "__main__":
