@@ -6,17 +6,28 @@
 
 using namespace mlir;
 
-act::ContractionConfig act::selectContractionConfig(unsigned vectorBits,
-                                                    unsigned computeBits,
-                                                    int64_t m, int64_t n,
-                                                    int64_t k,
-                                                    bool bContiguousAlongN) {
+act::ContractionConfig act::selectContractionConfig(
+    unsigned vectorBits, unsigned computeBits, int64_t m, int64_t n, int64_t k,
+    bool bContiguousAlongN, bool bContiguousAlongK, bool bConstant) {
   (void)k;
   ContractionConfig config;
   config.lanes = std::max<int64_t>(1, vectorBits / computeBits);
   // Registers for accumulators: of 16 (AVX2), two hold a row of B and one a
   // broadcast of A; AVX-512 has 32 and folds the broadcast into the FMA.
   int64_t accumulators = vectorBits >= 512 ? 24 : 12;
+  // A matrix-vector product (or a few rows) against a transposed weight
+  // given at run time: packing would gather each element of B to use it
+  // M times. Dot products along K read B once, in order.
+  if (!bContiguousAlongN && bContiguousAlongK && !bConstant && m >= 1 &&
+      m <= 4) {
+    config.dotForm = true;
+    config.mr = m;
+    // Eight rows of B streamed at once read as fast as sixteen (measured,
+    // Zen 5) and leave registers to the rows of A.
+    config.dotColumns =
+        std::max<int64_t>(1, std::min<int64_t>(8, accumulators / m));
+    return config;
+  }
   // The tile of the BLIS/oneDNN kernels: two registers of B per row.
   int64_t mr = accumulators / 2;
   int64_t vectorsPerRow = 2;

@@ -111,7 +111,14 @@ private:
                           ValueRange dests);
   SmallVector<Value> microKernel(Value i, int64_t height, Value p, Value j,
                                  int64_t width, Value bPanel, ValueRange dests);
-  SmallVector<Value> applyEpilogue(Value row, Value acc, Value j, bool full);
+  /// The epilogue of `width` columns from `j` of row `row` (NR by default).
+  SmallVector<Value> applyEpilogue(Value row, Value acc, Value j, bool full,
+                                   int64_t width = 0);
+  /// Stores `values` (the epilogue's results) at row `row`, columns from `j`.
+  SmallVector<Value> store(ArrayRef<Value> values, Value row, Value j,
+                           bool full, ValueRange dests);
+  /// The dot-product form (`config.dotForm`).
+  SmallVector<Value> dotProducts(ValueRange dests);
 
   ImplicitLocOpBuilder &b;
   Contraction &c;
@@ -240,11 +247,15 @@ Value ContractionEmitter::packPanel(Value j, int64_t width) {
 }
 
 SmallVector<Value> ContractionEmitter::applyEpilogue(Value row, Value acc,
-                                                     Value j, bool full) {
+                                                     Value j, bool full,
+                                                     int64_t width) {
+  if (!width)
+    width = config.nr;
   Type accElement = getElementTypeOrSelf(c.init.getType());
   Value contractionValue = acc;
   if (accElement != c.computeType)
-    contractionValue = arith::TruncFOp::create(b, rowType(accElement), acc);
+    contractionValue =
+        arith::TruncFOp::create(b, VectorType::get({width}, accElement), acc);
   if (!c.epilogue)
     return {contractionValue};
   // Loop l of the epilogue is dimension l of C: batch..., m, n.
@@ -254,8 +265,124 @@ SmallVector<Value> ContractionEmitter::applyEpilogue(Value row, Value acc,
   loopValues.append({row, j});
   DenseMap<Value, Value> inRegisters;
   inRegisters[c.op->getResult(0)] = contractionValue;
-  return act::emitRowEpilogue(b, c.epilogue, loopValues, inRegisters, config.nr,
+  return act::emitRowEpilogue(b, c.epilogue, loopValues, inRegisters, width,
                               full);
+}
+
+SmallVector<Value> ContractionEmitter::store(ArrayRef<Value> values, Value row,
+                                             Value j, bool full,
+                                             ValueRange dests) {
+  SmallVector<Value> results(dests);
+  SmallVector<Value> indices;
+  for (unsigned loop : c.batch)
+    indices.push_back(batchIvs.lookup(loop));
+  indices.append({row, j});
+  for (auto [o, result] : llvm::enumerate(values)) {
+    Value value = result;
+    Type element = getElementTypeOrSelf(results[o].getType());
+    if (getElementTypeOrSelf(value.getType()) != element)
+      value = arith::TruncFOp::create(
+          b, cast<VectorType>(value.getType()).clone(element), value);
+    auto rank = cast<ShapedType>(results[o].getType()).getRank();
+    results[o] = vector::TransferWriteOp::create(
+                     b, value, results[o], indices,
+                     AffineMap::getMinorIdentityMap(rank, 1, b.getContext()),
+                     ArrayRef<bool>{full})
+                     .getResult();
+  }
+  return results;
+}
+
+/// C = A B with B read along K ([N, K], a transposed weight): for each
+/// block of `dotColumns` columns, the M x dotColumns dot products are
+/// vector accumulators along K, summed across their lanes at the end into
+/// one vector per row, to which the epilogue applies.
+SmallVector<Value> ContractionEmitter::dotProducts(ValueRange dests) {
+  int64_t m = ranges[c.m], n = ranges[c.n], k = ranges[c.k];
+  int64_t lanes = config.lanes, columns = config.dotColumns;
+  VectorType kType = VectorType::get({lanes}, c.computeType);
+  auto block = [&](Value j, int64_t width,
+                   ValueRange iter) -> SmallVector<Value> {
+    Value zero = arith::ConstantOp::create(
+        b, DenseElementsAttr::get(kType, b.getZeroAttr(c.computeType)));
+    auto step = [&](Value kk, bool inBounds,
+                    ValueRange accs) -> SmallVector<Value> {
+      DenseMap<unsigned, Value> ivs(batchIvs);
+      ivs[c.k] = kk;
+      SmallVector<Value> as, ws;
+      for (int64_t r = 0; r < m; ++r) {
+        ivs[c.m] = index(r);
+        as.push_back(act::readRow(b, c.a.source, c.a.indicesFor(ivs), lanes,
+                                  inBounds, c.computeType));
+      }
+      for (int64_t col = 0; col < width; ++col) {
+        ivs[c.n] = arith::AddIOp::create(b, j, index(col));
+        ws.push_back(act::readRow(b, c.b.source, c.b.indicesFor(ivs), lanes,
+                                  inBounds, c.computeType));
+      }
+      SmallVector<Value> next;
+      for (int64_t r = 0; r < m; ++r)
+        for (int64_t col = 0; col < width; ++col) {
+          Value acc = accs[r * width + col];
+          next.push_back(
+              fma ? Value(vector::FMAOp::create(b, as[r], ws[col], acc))
+                  : Value(arith::AddFOp::create(
+                        b, arith::MulFOp::create(b, as[r], ws[col]), acc)));
+        }
+      return next;
+    };
+    int64_t fullK = k / lanes * lanes;
+    SmallVector<Value> accs(m * width, zero);
+    if (fullK)
+      accs = forLoop(index(0), index(fullK), index(lanes), accs,
+                     [&](Value kk, ValueRange inner) {
+                       return step(kk, true, inner);
+                     })
+                 ->getResults();
+    if (fullK < k)
+      accs = step(index(fullK), false, accs);
+    SmallVector<Value> results(iter);
+    VectorType rowVector = VectorType::get({width}, c.computeType);
+    for (int64_t r = 0; r < m; ++r) {
+      SmallVector<Value> sums;
+      for (int64_t col = 0; col < width; ++col)
+        sums.push_back(vector::ReductionOp::create(
+            b, vector::CombiningKind::ADD, accs[r * width + col]));
+      Value row = vector::FromElementsOp::create(b, rowVector, sums);
+      Value start;
+      if (c.fillValue) {
+        Value v = c.fillValue;
+        if (v.getType() != c.computeType)
+          v = arith::ExtFOp::create(b, c.computeType, v);
+        start = vector::BroadcastOp::create(b, rowVector, v);
+      } else {
+        SmallVector<Value> indices;
+        for (unsigned loop : c.batch)
+          indices.push_back(batchIvs.lookup(loop));
+        indices.append({index(r), j});
+        start = act::readRow(b, c.init, indices, width, true, c.computeType);
+      }
+      row = arith::AddFOp::create(b, start, row);
+      results = store(applyEpilogue(index(r), row, j, true, width), index(r), j,
+                      true, results);
+    }
+    return results;
+  };
+  SmallVector<Value> results(dests);
+  int64_t fullBlocks = n / columns, tail = n % columns;
+  if (fullBlocks) {
+    scf::ForOp blocks =
+        forLoop(index(0), index(fullBlocks), index(1), results,
+                [&](Value t, ValueRange inner) {
+                  return block(arith::MulIOp::create(b, t, index(columns)),
+                               columns, inner);
+                });
+    blocks->setAttr(act::kParallelLoopAttr, b.getUnitAttr());
+    results = blocks.getResults();
+  }
+  if (tail)
+    results = block(index(fullBlocks * columns), tail, results);
+  return results;
 }
 
 SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
@@ -325,22 +452,8 @@ SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
   SmallVector<Value> results(dests);
   for (int64_t r = 0; r < height; ++r) {
     Value row = arith::AddIOp::create(b, i, index(r));
-    SmallVector<Value> values = applyEpilogue(row, kLoop.getResult(r), j, full);
-    SmallVector<Value> indices;
-    for (unsigned loop : c.batch)
-      indices.push_back(batchIvs.lookup(loop));
-    indices.append({row, j});
-    for (auto [o, value] : llvm::enumerate(values)) {
-      Type element = getElementTypeOrSelf(results[o].getType());
-      if (getElementTypeOrSelf(value.getType()) != element)
-        value = arith::TruncFOp::create(b, rowType(element), value);
-      auto rank = cast<ShapedType>(results[o].getType()).getRank();
-      results[o] = vector::TransferWriteOp::create(
-                       b, value, results[o], indices,
-                       AffineMap::getMinorIdentityMap(rank, 1, b.getContext()),
-                       ArrayRef<bool>{full})
-                       .getResult();
-    }
+    results = store(applyEpilogue(row, kLoop.getResult(r), j, full), row, j,
+                    full, results);
   }
   return results;
 }
@@ -465,6 +578,8 @@ SmallVector<Value> ContractionEmitter::emit() {
                      })
           ->getResults();
     }
+    if (config.dotForm)
+      return dotProducts(iter);
     SmallVector<Value> results(iter);
     if (config.packA)
       packedA = packRowBlocks();
@@ -510,9 +625,13 @@ struct ActLowerContractionsPass final
       ImplicitLocOpBuilder b(root->getLoc(), rewriter);
       SmallVector<int64_t> ranges = c.op.getStaticLoopRanges();
       bool bContiguous = c.b.loops.back() == c.n;
+      // Dot products read both operands along K.
+      bool alongK = c.b.loops.back() == c.k && c.a.loops.back() == c.k;
+      bool bConstant =
+          c.b.source.getDefiningOp<arith::ConstantOp>() && c.batch.empty();
       act::ContractionConfig config = act::selectContractionConfig(
           vectorBits, c.computeType.getIntOrFloatBitWidth(), ranges[c.m],
-          ranges[c.n], ranges[c.k], bContiguous);
+          ranges[c.n], ranges[c.k], bContiguous, alongK, bConstant);
       ContractionEmitter emitter(b, c, config, fma);
       rewriter.replaceOp(root, emitter.emit());
       if (c.epilogue)

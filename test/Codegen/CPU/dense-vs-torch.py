@@ -211,6 +211,44 @@ out = run("linear_constant", const, [x], 1)
 if out:
     check("linear_constant", out[0], ref, bound)
 
+# A few rows against a transposed weight given at run time (the dot-product
+# kernel: B read along K, no packing): M = 1 to 4, K and N off the vector
+# width, bias + activation in the epilogue, NaN in x and +-Inf in w.
+def linear_t_ir(m, k, n, act):
+    text, _ = ACTS[act]
+    return (
+        "func.func @lt(%%x: %(X)s, %%w: %(W)s, %%b: %(B)s) -> %(Y)s {\n"
+        "  %%e = tensor.empty() : %(WT)s\n"
+        "  %%wt = linalg.transpose ins(%%w : %(W)s) outs(%%e : %(WT)s) permutation = [1, 0]\n"
+        "  %%o = tensor.empty() : %(Y)s\n"
+        "  %%z = arith.constant 0.0 : f32\n"
+        "  %%f = linalg.fill ins(%%z : f32) outs(%%o : %(Y)s) -> %(Y)s\n"
+        "  %%m = linalg.matmul ins(%%x, %%wt : %(X)s, %(WT)s) outs(%%f : %(Y)s) -> %(Y)s\n"
+        "  %%bb = linalg.broadcast ins(%%b : %(B)s) outs(%%o : %(Y)s) dimensions = [0]\n"
+        "  %%a = arith.addf %%m, %%bb : %(Y)s\n"
+        "  %%y = %(ACT)s : %(Y)s\n"
+        "  return %%y : %(Y)s\n}\n" %
+        {"X": t([m, k]), "W": t([n, k]), "WT": t([k, n]), "B": t([n]),
+         "Y": t([m, n]), "ACT": text})
+
+
+for (m, k, n, act) in [(1, 300, 5, "gelu"), (1, 4101, 37, "relu"),
+                       (2, 33, 17, "silu"), (3, 64, 40, "gelu_tanh"),
+                       (4, 129, 9, "gelu"), (1, 7, 3, "silu")]:
+    x = rng.standard_normal((m, k), dtype=np.float32)
+    wt = (rng.standard_normal((n, k)) / np.sqrt(k)).astype(np.float32)
+    b = rng.standard_normal(n, dtype=np.float32)
+    if n > 8:
+        x[0, 1] = np.nan if m > 1 else x[0, 1]
+        wt[2, 0] = np.inf
+        wt[5, 3] = -np.inf
+    out = run("lt_%dx%dx%d" % (m, k, n), linear_t_ir(m, k, n, act),
+              [x, wt, b], 1)
+    if out:
+        y, _, bound = dense_ref(x, np.ascontiguousarray(wt.T), b, act)
+        check("dot_linear_transposed_%dx%dx%d_%s" % (m, k, n, act), out[0], y,
+              bound)
+
 # matmul with transposed indexing maps (MLIR 22 has no matmul_transpose_b).
 tmaps = """func.func @mt(%%x: %s, %%w: %s) -> %s {
   %%o = tensor.empty() : %s

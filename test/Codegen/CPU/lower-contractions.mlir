@@ -157,3 +157,39 @@ func.func @weight_first(%w: tensor<64x48xf32>, %dz: tensor<24x48xf32>) -> tensor
   } -> tensor<24x64xf32>
   return %g : tensor<24x64xf32>
 }
+
+// -----
+
+// One row against a transposed weight given at run time (nn.Linear at batch
+// 1 as torch-mlir writes it): no packing; blocks of 8 columns in parallel,
+// each a dot product along K in vector accumulators, summed across lanes at
+// the end, then the epilogue on the 8 sums; the K tail (100 = 12 x 8 + 4 on
+// AVX2, 6 x 16 + 4 on AVX-512) is one masked step.
+// CHECK-LABEL: func @gemv_transposed_weight
+// CHECK-NOT: linalg.matmul
+// CHECK-NOT: bufferization.alloc_tensor
+// AVX2: scf.for {{.*}} step %c8 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX512: scf.for {{.*}} step %c16 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: vector.fma
+// CHECK: vector.transfer_read %{{.*}} : tensor<40x100xf32>
+// CHECK: vector.reduction <add>
+// CHECK: vector.from_elements {{.*}} : vector<8xf32>
+// CHECK: arith.maximumf {{.*}} : vector<8xf32>
+// CHECK: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<8xf32>, tensor<1x40xf32>
+// CHECK: } {act.parallel}
+func.func @gemv_transposed_weight(%x: tensor<1x100xf32>, %w: tensor<40x100xf32>) -> tensor<1x40xf32> {
+  %e = tensor.empty() : tensor<100x40xf32>
+  %wt = linalg.transpose ins(%w : tensor<40x100xf32>) outs(%e : tensor<100x40xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<1x40xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%o : tensor<1x40xf32>) -> tensor<1x40xf32>
+  %m = linalg.matmul ins(%x, %wt : tensor<1x100xf32>, tensor<100x40xf32>) outs(%f : tensor<1x40xf32>) -> tensor<1x40xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : tensor<1x40xf32>) outs(%o : tensor<1x40xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %c0 = arith.constant 0.0 : f32
+    %r = arith.maximumf %a, %c0 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x40xf32>
+  return %y : tensor<1x40xf32>
+}

@@ -28,16 +28,23 @@ struct ContractionConfig {
   /// Whether A's full row blocks are copied, interleaved by row, once before
   /// the panels (which all reuse them).
   bool packA = false;
+  /// Dot-product form, for a few rows against a B read along K (a
+  /// transposed weight, [N, K], given at run time): each of `dotColumns`
+  /// columns of C per block is a dot product vectorized along K, reduced at
+  /// the end; B is read once, in place, with no packing.
+  bool dotForm = false;
+  int64_t dotColumns = 1;
 };
 
 /// The configuration for a contraction of the given sizes (`m` < 0:
 /// dynamic), computed in elements of `computeBits` bits, on a target with
-/// `vectorBits`-bit registers. `bContiguousAlongN`: B's innermost dimension
-/// is N.
-ContractionConfig selectContractionConfig(unsigned vectorBits,
-                                          unsigned computeBits, int64_t m,
-                                          int64_t n, int64_t k,
-                                          bool bContiguousAlongN);
+/// `vectorBits`-bit registers. `bContiguousAlongN` / `bContiguousAlongK`:
+/// B's innermost dimension is N / K; `bConstant`: B is a constant (packed at
+/// compile time).
+ContractionConfig
+selectContractionConfig(unsigned vectorBits, unsigned computeBits, int64_t m,
+                        int64_t n, int64_t k, bool bContiguousAlongN,
+                        bool bContiguousAlongK = false, bool bConstant = false);
 
 /// How a contraction feeding a row softmax is blocked: the scores of a
 /// block of rows against all columns (act-lower-attention), and for

@@ -64,6 +64,11 @@ def ActLowerContractionsPass
       past N are masked, rows past the last full block run a kernel of
       the remaining height (one row at a time when M is dynamic).
 
+    A few rows (M <= 4) against a B read along K that is not a constant (a
+    transposed weight given at run time) take a dot-product form instead:
+    blocks of columns in parallel, vector accumulators along K, a sum across
+    lanes, then the epilogue; B is read once, in place.
+
     Tile sizes come from one place per op (`selectContractionConfig`, from
     the vector width and the shape). Code size does not depend on the
     problem size. A contraction whose result has another user, or whose
