@@ -118,8 +118,24 @@ static ActState &getState() {
   return state;
 }
 
+std::string act::bench::mathName(mlir::act::math::MathMode math) {
+  return math == mlir::act::math::MathMode::fast ? "fast" : "precise";
+}
+
 std::string act::bench::actMathOption(mlir::act::math::MathMode math) {
-  return math == mlir::act::math::MathMode::fast ? "math=fast" : "math=precise";
+  return "math=" + mathName(math);
+}
+
+std::string act::bench::actJitNote(const ActCompiled &compiled,
+                                   mlir::act::math::MathMode math,
+                                   llvm::StringRef mallocNote,
+                                   llvm::StringRef inPlaceNote) {
+  return llvm::formatv(
+             "jit {0}, {1}, {2} math, pipeline {3:f2}s + llvm "
+             "{4:f2}s",
+             compiled.cpu, compiled.mallocs ? mallocNote : inPlaceNote,
+             mathName(math), compiled.pipelineSeconds, compiled.jitSeconds)
+      .str();
 }
 
 std::optional<ActCompiled>
@@ -231,14 +247,7 @@ std::optional<Kernel> act::bench::makeAct(const Workload &w, const float *in,
     return std::nullopt;
   Kernel kernel;
   kernel.setupSeconds = now() - start;
-  kernel.note =
-      llvm::formatv(
-          "jit {0}, {1}, {4} math, pipeline {2:f2}s + "
-          "llvm {3:f2}s",
-          compiled->cpu, compiled->mallocs ? "malloc+copy" : "in place",
-          compiled->pipelineSeconds, compiled->jitSeconds,
-          math == mlir::act::math::MathMode::fast ? "fast" : "precise")
-          .str();
+  kernel.note = actJitNote(*compiled, math);
   kernel.run = bindAct(*compiled, {{in, w.shape}, {out, w.shape}});
   return kernel;
 }

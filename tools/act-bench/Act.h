@@ -46,8 +46,18 @@ std::optional<ActCompiled> compileAct(llvm::StringRef moduleText,
                                       llvm::StringRef pipelineOptions,
                                       std::string *why = nullptr);
 
+/// "precise" or "fast".
+std::string mathName(mlir::act::math::MathMode math);
+
 /// act-to-llvm's option text for `math`: "math=precise" or "math=fast".
 std::string actMathOption(mlir::act::math::MathMode math);
+
+/// What a row says about act's kernel: "jit CPU, `mallocNote` or
+/// `inPlaceNote`, MATH math, pipeline Xs + llvm Ys".
+std::string actJitNote(const ActCompiled &compiled,
+                       mlir::act::math::MathMode math,
+                       llvm::StringRef mallocNote = "malloc+copy",
+                       llvm::StringRef inPlaceNote = "in place");
 
 /// Calls `compiled` on dense row-major buffers, one per argument of @k (at
 /// most 6), given as (data, shape); the descriptors are made once.

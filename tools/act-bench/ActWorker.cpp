@@ -58,15 +58,8 @@ int act::bench::serveActWorker(
     sayToParent("failed " + why);
     return 1;
   }
-  std::string note =
-      llvm::formatv("jit {0}, {1}, {2} math, pipeline {3:f2}s + llvm {4:f2}s, "
-                    "{5}",
-                    compiled->cpu, compiled->mallocs ? mallocNote : inPlaceNote,
-                    math == mlir::act::math::MathMode::fast ? "fast"
-                                                            : "precise",
-                    compiled->pipelineSeconds, compiled->jitSeconds,
-                    "act-to-llvm{threads=" + std::to_string(threads) + "}")
-          .str();
+  std::string note = actJitNote(*compiled, math, mallocNote, inPlaceNote) +
+                     ", act-to-llvm{threads=" + std::to_string(threads) + "}";
   sayToParent(llvm::formatv("compiled {0:e9}\t{1}",
                             compiled->pipelineSeconds + compiled->jitSeconds,
                             note)
@@ -125,15 +118,13 @@ ActChildResult act::bench::runActChild(const ActChildRequest &o) {
       llvm::sys::fs::remove(*f);
   });
 
-  std::string mathName =
-      o.math == mlir::act::math::MathMode::fast ? "fast" : "precise";
   std::vector<std::string> argv = {o.self};
   argv.insert(argv.end(), o.args.begin(), o.args.end());
-  argv.insert(argv.end(),
-              {"--act-worker-out=" + outFile.str().str(),
-               "--act-worker-threads=" + std::to_string(o.threads),
-               "--repetitions=" + std::to_string(o.repetitions),
-               "--warmup=" + std::to_string(o.warmup), "--math=" + mathName});
+  argv.insert(argv.end(), {"--act-worker-out=" + outFile.str().str(),
+                           "--act-worker-threads=" + std::to_string(o.threads),
+                           "--repetitions=" + std::to_string(o.repetitions),
+                           "--warmup=" + std::to_string(o.warmup),
+                           "--math=" + mathName(o.math)});
   // The parent's oneDNN setting is not the child's: a threaded act kernel
   // on OpenMP would read it.
   std::vector<std::string> env = environmentWithout(

@@ -2,6 +2,8 @@
 
 #include "Attention.h"
 
+#include "Bench.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -123,27 +125,15 @@ void act::bench::fillAttentionInput(const AttentionWorkload &w, size_t index,
                                     float *data) {
   DenseInput in = attentionInputs(w)[index];
   // A 64-bit LCG seeded by the shape (not the kind) and the input.
-  uint64_t state = 0x2545f4914f6cdd1dull ^ (uint64_t(w.heads) << 48) ^
-                   (uint64_t(w.l) << 32) ^ (uint64_t(w.s) << 16) ^
-                   uint64_t(w.d) ^ (uint64_t(index + 1) << 58);
-  float scale = in.scale / 2147483648.0f;
-  for (int64_t i = 0, e = in.elements(); i < e; ++i) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    data[i] = float(int32_t(state >> 32)) * scale;
-  }
+  uint64_t seed = 0x2545f4914f6cdd1dull ^ (uint64_t(w.heads) << 48) ^
+                  (uint64_t(w.l) << 32) ^ (uint64_t(w.s) << 16) ^
+                  uint64_t(w.d) ^ (uint64_t(index + 1) << 58);
+  fillUniform(data, in.elements(), seed, in.scale);
 }
 
 //===----------------------------------------------------------------------===//
 // MLIR.
 //===----------------------------------------------------------------------===//
-
-static std::string typeOf(llvm::ArrayRef<int64_t> shape,
-                          llvm::StringRef kind = "tensor") {
-  std::string s = kind.str() + "<";
-  for (int64_t d : shape)
-    s += std::to_string(d) + "x";
-  return s + "f32>";
-}
 
 /// The body both modules share: the scores into %p (the softmax of %x, of
 /// type `scoresType`, made by `softmax`), for attention then O into %o.
@@ -151,8 +141,8 @@ static std::string
 attentionBody(const AttentionWorkload &w,
               std::string (*softmax)(const AttentionWorkload &,
                                      llvm::StringRef scoresType)) {
-  std::string tq = typeOf(w.qShape()), tkv = typeOf(w.kvShape()),
-              ts = typeOf(w.scoresShape());
+  std::string tq = tensorType(w.qShape()), tkv = tensorType(w.kvShape()),
+              ts = tensorType(w.scoresShape());
   std::string s = "  %zero = arith.constant 0.0 : f32\n";
   s += llvm::formatv("  %s_init = tensor.empty() : {0}\n"
                      "  %s_zero = linalg.fill ins(%zero : f32) outs(%s_init : "
@@ -161,7 +151,7 @@ attentionBody(const AttentionWorkload &w,
            .str();
   if (w.batched()) {
     // Q K^T as a framework exports it: K transposed, then a batch_matmul.
-    std::string tkt = typeOf({w.heads, w.d, w.s});
+    std::string tkt = tensorType({w.heads, w.d, w.s});
     s += llvm::formatv(
              "  %kt_init = tensor.empty() : {0}\n"
              "  %kt = linalg.transpose ins(%k : {1}) outs(%kt_init : {0}) "
@@ -212,9 +202,10 @@ static std::string linalgSoftmax(const AttentionWorkload &w,
 std::string act::bench::attentionActModuleText(const AttentionWorkload &w) {
   std::string args;
   for (const DenseInput &in : attentionInputs(w))
-    args += "%" + in.name + ": " + typeOf(in.shape) +
+    args += "%" + in.name + ": " + tensorType(in.shape) +
             " {bufferization.writable = false}, ";
-  std::string ty = typeOf(w.outShape()), tout = typeOf(w.outShape(), "memref");
+  std::string ty = tensorType(w.outShape()),
+              tout = tensorType(w.outShape(), "memref");
   return llvm::formatv(
              "func.func @k({0}%out: {1}) attributes {{llvm.emit_c_interface} "
              "{\n"
@@ -230,8 +221,8 @@ std::string act::bench::attentionActModuleText(const AttentionWorkload &w) {
 std::string act::bench::attentionLinalgModuleText(const AttentionWorkload &w) {
   std::vector<std::string> args;
   for (const DenseInput &in : attentionInputs(w))
-    args.push_back("%" + in.name + ": " + typeOf(in.shape));
-  std::string ty = typeOf(w.outShape());
+    args.push_back("%" + in.name + ": " + tensorType(in.shape));
+  std::string ty = tensorType(w.outShape());
   return llvm::formatv("func.func @k({0}) -> {1} {{\n"
                        "{2}"
                        "  return {3} : {1}\n"

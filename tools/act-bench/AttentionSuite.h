@@ -12,6 +12,7 @@
 #define ACT_BENCH_ATTENTIONSUITE_H
 
 #include "Attention.h"
+#include "FlopsSuite.h"
 
 #include "act/Dialect/Act/Transforms/MathEmitter.h"
 
@@ -28,22 +29,8 @@ llvm::ArrayRef<const char *> attentionImpls();
 /// one head (2-D) and 8 heads (3-D).
 extern const char *const kDefaultAttentionShapes;
 
-struct AttentionOptions {
+struct AttentionOptions : FlopsSuiteOptions {
   std::vector<AttentionWorkload> workloads;
-  std::vector<int> threads;
-  int repetitions = 10, warmup = 2;
-  /// Those of attentionImpls() to run.
-  std::vector<std::string> impls;
-  /// The Python of the Python peers ("" for none) and of the chart.
-  std::string python, chartPython;
-  /// act's kernels are compiled and run in a child process (this program,
-  /// `self`, in worker mode; ActWorker.h).
-  std::string self;
-  unsigned compileTimeout = 120, runTimeout = 600;
-  mlir::act::math::MathMode math = mlir::act::math::MathMode::precise;
-  /// Floats per copy for the bandwidth reference.
-  int64_t copyFloats = 16 << 20;
-  std::string jsonFile, chartFile;
 };
 
 /// Runs the suite; 0, 1 for an error of the harness (the peers' script, the

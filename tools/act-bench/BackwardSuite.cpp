@@ -20,6 +20,7 @@
 #include "BackwardSuite.h"
 
 #include "Act.h"
+#include "ActWorker.h"
 #include "Bench.h"
 #include "Machine.h"
 #include "OneDnn.h"
@@ -45,30 +46,22 @@
 #include <algorithm>
 #include <cmath>
 
-extern char **environ;
-
 using namespace act::bench;
 namespace runner = mlir::act::runner;
 
 namespace {
-/// One implementation of the training step at one batch and thread count.
-struct MlpResult {
-  std::string workload, impl;
+/// One implementation of the training step at one batch and thread count:
+/// the time per step; the error, the worst relative error (max |v - ref| /
+/// max |ref| per tensor) of the loss, the gradients and the updated weights
+/// against the double reference.
+struct MlpResult : FlopsResult {
   int64_t batch = 0;
-  int threads = 1;
-  double flops = 0;
-  /// False when it did not run (see note).
-  bool measured = false;
-  /// Per step.
-  Measurement time;
-  double setupSeconds = NAN, cpuPerWall = NAN;
-  /// The worst relative error (max |v - ref| / max |ref| per tensor) of the
-  /// loss, the gradients and the updated weights against the double
-  /// reference.
-  std::optional<double> error;
-  std::string note;
 
-  bool wrong() const { return error && !(*error <= kMlpTolerance); }
+  MlpResult() = default;
+  MlpResult(const MlpWorkload &w, std::string impl, int threads)
+      : FlopsResult(w.name(), std::move(impl), threads, w.flops(),
+                    kMlpTolerance),
+        batch(w.batch) {}
 };
 
 /// The better of the triads measured before and after the kernels.
@@ -119,14 +112,6 @@ struct Peaks {
 };
 } // namespace
 
-static std::string mathName(mlir::act::math::MathMode m) {
-  return m == mlir::act::math::MathMode::fast ? "fast" : "precise";
-}
-
-static llvm::json::Value number(double v) {
-  return std::isfinite(v) ? llvm::json::Value(v) : llvm::json::Value(nullptr);
-}
-
 //===----------------------------------------------------------------------===//
 // The backward activations: act and oneDNN here, in process.
 //===----------------------------------------------------------------------===//
@@ -144,9 +129,7 @@ static Result measureBackward(const BackwardOptions &o,
   r.bytes = w.bytes();
   r.setupSeconds = kernel.setupSeconds;
   r.note = kernel.note;
-  double cpu = processCpuSeconds(), wall = wallSeconds();
-  r.time = measure(kernel.run, o.warmup, o.repetitions);
-  r.cpuPerWall = (processCpuSeconds() - cpu) / (wallSeconds() - wall);
+  r.time = measure(kernel.run, o.warmup, o.repetitions, r.cpuPerWall);
   r.error = checkBackward(w, dy, source, dx);
   llvm::errs() << llvm::format("  %-16s %-7s %9.3f ms  %7.2f GB/s  cpu/wall "
                                "%.2f\n",
@@ -168,13 +151,7 @@ static std::optional<Kernel> makeActBackward(const BackwardOptions &o,
     return std::nullopt;
   Kernel kernel;
   kernel.setupSeconds = wallSeconds() - start;
-  kernel.note = llvm::formatv("jit {0}, {1}, {2} math, pipeline {3:f2}s + "
-                              "llvm {4:f2}s",
-                              compiled->cpu,
-                              compiled->mallocs ? "malloc+copy" : "in place",
-                              mathName(o.math), compiled->pipelineSeconds,
-                              compiled->jitSeconds)
-                    .str();
+  kernel.note = actJitNote(*compiled, o.math);
   std::vector<int64_t> shape = {w.elements};
   kernel.run = bindAct(*compiled, {{dy, shape}, {source, shape}, {dx, shape}});
   return kernel;
@@ -336,12 +313,8 @@ static ActStep compileActStep(const BackwardOptions &o, const ActMlp &m,
   const MlpWorkload &w = m.workload;
   ActStep s;
   s.mlp = &m;
+  s.result = MlpResult(w, "act", threads);
   MlpResult &r = s.result;
-  r.workload = w.name();
-  r.impl = "act";
-  r.batch = w.batch;
-  r.threads = threads;
-  r.flops = w.flops();
   auto failed = [&](const std::string &why) {
     r.note = why;
     s.step.reset();
@@ -455,34 +428,14 @@ measureTorchPeers(const BackwardOptions &o, std::vector<Result> &backward,
                          {"mlp_steps", o.mlpSteps},
                          {"lr", o.learningRate}};
   // Not this process's OMP_NUM_THREADS=1 (oneDNN's): torch sets its own.
-  std::vector<std::string> env;
-  for (char **e = environ; *e; ++e)
-    if (!llvm::StringRef(*e).starts_with("OMP_NUM_THREADS="))
-      env.push_back(*e);
-  std::vector<llvm::StringRef> envRefs(env.begin(), env.end());
   llvm::Expected<llvm::json::Value> reply =
-      runPythonJson(o.python, ACT_BENCH_BACKWARD_SCRIPT, request, envRefs);
+      runPeers(o.python, ACT_BENCH_BACKWARD_SCRIPT, request,
+               environmentWithout({"OMP_NUM_THREADS"}));
   if (!reply)
     return reply.takeError();
-  const llvm::json::Object *root = reply->getAsObject();
-  const llvm::json::Array *rows = root ? root->getArray("results") : nullptr;
-  if (!rows)
-    return llvm::createStringError("--torch: malformed results of " +
-                                   llvm::Twine(ACT_BENCH_BACKWARD_SCRIPT));
-  for (const llvm::json::Value &value : *rows) {
-    const llvm::json::Object *r = value.getAsObject();
-    if (!r)
-      continue;
+  const llvm::json::Object &root = *reply->getAsObject();
+  for (const llvm::json::Object *r : peerRows(root)) {
     std::string name = r->getString("workload").value_or("").str();
-    Measurement m;
-    m.min = r->getNumber("min").value_or(NAN);
-    m.median = r->getNumber("median").value_or(NAN);
-    m.max = r->getNumber("max").value_or(NAN);
-    m.first = r->getNumber("first").value_or(NAN);
-    m.repetitions = o.repetitions;
-    std::optional<double> error = r->getNumber("error");
-    std::string note = r->getString("note").value_or("").str();
-    double cpuPerWall = r->getNumber("cpu_per_wall").value_or(NAN);
     if (auto w = llvm::find_if(
             o.workloads,
             [&](const BackwardWorkload &w) { return w.name == name; });
@@ -492,67 +445,36 @@ measureTorchPeers(const BackwardOptions &o, std::vector<Result> &backward,
       res.impl = "torch";
       res.shape = std::to_string(w->elements);
       res.bytes = w->bytes();
-      res.time = m;
-      res.error = error;
-      res.note = note;
-      res.cpuPerWall = cpuPerWall;
+      res.time = peerTimes(*r, o.repetitions);
+      res.error = r->getNumber("error");
+      res.note = r->getString("note").value_or("").str();
+      res.cpuPerWall = r->getNumber("cpu_per_wall").value_or(NAN);
       llvm::errs() << llvm::format("  %-16s torch   %9.3f ms  %7.2f GB/s  "
                                    "cpu/wall %.2f\n",
-                                   name.c_str(), m.min * 1e3, res.gbps(),
-                                   cpuPerWall);
+                                   name.c_str(), res.time.min * 1e3, res.gbps(),
+                                   res.cpuPerWall);
       backward.push_back(std::move(res));
       continue;
     }
     auto w = llvm::find_if(
         o.mlps, [&](const MlpWorkload &w) { return w.name() == name; });
     if (w == o.mlps.end())
-      return llvm::createStringError("--torch: results for an unknown "
-                                     "workload '" +
-                                     name + "'");
-    MlpResult res;
-    res.workload = name;
-    res.impl = "torch";
-    res.batch = w->batch;
-    res.threads = int(r->getInteger("threads").value_or(1));
-    res.flops = w->flops();
-    res.time = m;
-    res.measured = std::isfinite(m.median);
-    res.cpuPerWall = cpuPerWall;
-    res.error = error;
-    res.note = note;
+      return unknownPeerWorkload(name);
+    MlpResult res(*w, "torch", int(r->getInteger("threads").value_or(1)));
+    readPeerResult(*r, o.repetitions, res);
     llvm::errs() << llvm::format("  %-16s torch   %2d thr %9.4f ms/step  "
                                  "cpu/wall %.2f\n",
-                                 name.c_str(), res.threads, m.median * 1e3,
-                                 cpuPerWall);
+                                 name.c_str(), res.threads,
+                                 res.time.median * 1e3, res.cpuPerWall);
     mlp.push_back(std::move(res));
   }
-  if (const llvm::json::Object *i = root->getObject("info"))
-    for (const auto &[key, value] : *i)
-      if (std::optional<llvm::StringRef> text = value.getAsString())
-        info.push_back({key.str(), text->str()});
+  readPeerInfo(root, info);
   return llvm::Error::success();
 }
 
 //===----------------------------------------------------------------------===//
 // Reports.
 //===----------------------------------------------------------------------===//
-
-static const Result *find(const std::vector<Result> &results,
-                          llvm::StringRef workload, llvm::StringRef impl) {
-  for (const Result &r : results)
-    if (r.workload == workload && r.impl == impl)
-      return &r;
-  return nullptr;
-}
-
-static const MlpResult *find(const std::vector<MlpResult> &results,
-                             llvm::StringRef workload, llvm::StringRef impl,
-                             int threads) {
-  for (const MlpResult &r : results)
-    if (r.workload == workload && r.impl == impl && r.threads == threads)
-      return &r;
-  return nullptr;
-}
 
 /// The faster of oneDNN and PyTorch on `workload`, among correct outputs.
 static const Result *bestPeer(const std::vector<Result> &results,
@@ -564,12 +486,6 @@ static const Result *bestPeer(const std::vector<Result> &results,
         (!best || r.gbps() > best->gbps()))
       best = &r;
   return best;
-}
-
-/// Milliseconds with at least 3 significant digits, without an exponent.
-static std::string milliseconds(double seconds) {
-  double ms = seconds * 1e3;
-  return fmt(ms, ms >= 1 ? "%.3f" : ms >= 0.01 ? "%.4f" : "%.6f");
 }
 
 static std::string yesNo(double value, double target) {
@@ -586,14 +502,31 @@ struct BackwardSummary {
   double vsPeer = NAN, vsTriad = NAN;
   BackwardSummary(const std::vector<Result> &results, const BackwardWorkload &w,
                   double triad) {
-    act = find(results, w.name, "act");
-    dnnl = find(results, w.name, "onednn");
-    torch = find(results, w.name, "torch");
+    act = findResult(results, w.name, "act");
+    dnnl = findResult(results, w.name, "onednn");
+    torch = findResult(results, w.name, "torch");
     best = bestPeer(results, w.name);
     if (act) {
       vsPeer = best ? act->gbps() / best->gbps() : NAN;
       vsTriad = act->gbps() / triad;
     }
+  }
+};
+
+/// The numbers of one training step (batch and thread count) the tables and
+/// the JSON share.
+struct MlpSummary {
+  const MlpResult *act, *torch;
+  /// The median seconds per step, NaN where there is none.
+  double actSeconds = NAN, torchSeconds = NAN;
+  MlpSummary(const std::vector<MlpResult> &mlp, const MlpWorkload &w,
+             int threads)
+      : act(findResult(mlp, w.name(), "act", threads)),
+        torch(findResult(mlp, w.name(), "torch", threads)) {
+    if (act && act->measured)
+      actSeconds = act->time.median;
+    if (torch && torch->measured)
+      torchSeconds = torch->time.median;
   }
 };
 } // namespace
@@ -641,15 +574,13 @@ static void printReport(llvm::raw_ostream &os, const BackwardOptions &o,
     for (int t : o.threads)
       for (const MlpWorkload &w : o.mlps)
         for (const char *impl : {"act", "torch"})
-          if (const MlpResult *r = find(mlp, w.name(), impl, t))
-            rows.push_back(
-                {r->workload, r->impl, std::to_string(t),
-                 r->measured ? milliseconds(r->time.median) : "-",
-                 r->measured ? milliseconds(r->time.min) : "-",
-                 fmt(r->measured ? r->flops / r->time.median * 1e-9 : NAN,
-                     "%.1f"),
-                 fmt(r->setupSeconds, "%.3f"), fmt(r->cpuPerWall),
-                 r->error ? fmt(*r->error, "%.1e") : "-", r->note});
+          if (const MlpResult *r = findResult(mlp, w.name(), impl, t))
+            rows.push_back({r->workload, r->impl, std::to_string(t),
+                            r->measured ? milliseconds(r->time.median) : "-",
+                            r->measured ? milliseconds(r->time.min) : "-",
+                            fmt(r->gflops(), "%.1f"),
+                            fmt(r->setupSeconds, "%.3f"), fmt(r->cpuPerWall),
+                            r->error ? fmt(*r->error, "%.1e") : "-", r->note});
     printTable(os, rows, 2, /*lastIsText=*/true);
 
     os << "\nsummary (speedup = torch's median time / act's):\n";
@@ -657,10 +588,9 @@ static void printReport(llvm::raw_ostream &os, const BackwardOptions &o,
              ">= " + fmt(kMlpTorchTarget, "%.1f"), "act check"}};
     for (int t : o.threads)
       for (const MlpWorkload &w : o.mlps) {
-        const MlpResult *a = find(mlp, w.name(), "act", t);
-        const MlpResult *p = find(mlp, w.name(), "torch", t);
-        double at = a && a->measured ? a->time.median : NAN,
-               pt = p && p->measured ? p->time.median : NAN;
+        MlpSummary s(mlp, w, t);
+        const MlpResult *a = s.act;
+        double at = s.actSeconds, pt = s.torchSeconds;
         std::string check =
             !a ? "-"
             : !a->measured
@@ -690,7 +620,6 @@ jsonReport(const BackwardOptions &o, const Triads &triads, const Peaks &peaks,
            const std::vector<MlpResult> &mlp,
            const std::vector<std::pair<std::string, std::string>> &info) {
   double triad = triads.gbps();
-  IsaFlags isa = hostIsa();
   llvm::json::Object meta{
       {"suite", "backward"},
       {"repetitions", o.repetitions},
@@ -709,23 +638,19 @@ jsonReport(const BackwardOptions &o, const Triads &triads, const Peaks &peaks,
     meta[key] = value;
   llvm::json::Array triadRows;
   for (const TriadBandwidth &t : triads.best)
-    triadRows.push_back(llvm::json::Object{{"impl", t.impl},
-                                           {"floats", t.floats},
-                                           {"bytes", 12.0 * double(t.floats)},
-                                           {"min_s", number(t.time.min)},
-                                           {"median_s", number(t.time.median)},
-                                           {"gbps", number(t.gbps())}});
-  llvm::json::Object machine{
-      {"cpu", cpuModel()},
-      {"cores", hostCores()},
-      {"isa", llvm::json::Object{{"avx2", isa.avx2},
-                                 {"fma", isa.fma},
-                                 {"avx512f", isa.avx512f}}},
-      {"triad", std::move(triadRows)},
-      {"triad_gbps", number(triad)}};
+    triadRows.push_back(
+        llvm::json::Object{{"impl", t.impl},
+                           {"floats", t.floats},
+                           {"bytes", 12.0 * double(t.floats)},
+                           {"min_s", finiteOrNull(t.time.min)},
+                           {"median_s", finiteOrNull(t.time.median)},
+                           {"gbps", finiteOrNull(t.gbps())}});
+  llvm::json::Object machine = hostJson();
+  machine["triad"] = std::move(triadRows);
+  machine["triad_gbps"] = finiteOrNull(triad);
   llvm::json::Object peakByThreads;
   for (const auto &[t, g] : peaks.best)
-    peakByThreads[std::to_string(t)] = number(g);
+    peakByThreads[std::to_string(t)] = finiteOrNull(g);
   machine["peak_gflops"] = std::move(peakByThreads);
 
   llvm::json::Array workloads, rows, summary;
@@ -738,12 +663,12 @@ jsonReport(const BackwardOptions &o, const Triads &triads, const Peaks &peaks,
     BackwardSummary s(backward, w, triad);
     summary.push_back(llvm::json::Object{
         {"workload", w.name},
-        {"act_gbps", number(s.act ? s.act->gbps() : NAN)},
-        {"onednn_gbps", number(s.dnnl ? s.dnnl->gbps() : NAN)},
-        {"torch_gbps", number(s.torch ? s.torch->gbps() : NAN)},
+        {"act_gbps", finiteOrNull(s.act ? s.act->gbps() : NAN)},
+        {"onednn_gbps", finiteOrNull(s.dnnl ? s.dnnl->gbps() : NAN)},
+        {"torch_gbps", finiteOrNull(s.torch ? s.torch->gbps() : NAN)},
         {"best_peer", s.best ? llvm::json::Value(s.best->impl) : nullptr},
-        {"act_vs_best_peer", number(s.vsPeer)},
-        {"act_vs_triad", number(s.vsTriad)},
+        {"act_vs_best_peer", finiteOrNull(s.vsPeer)},
+        {"act_vs_triad", finiteOrNull(s.vsTriad)},
         {"memory_bound", w.fromOutput},
         {"meets_peer_target",
          std::isfinite(s.vsPeer)
@@ -755,23 +680,23 @@ jsonReport(const BackwardOptions &o, const Triads &triads, const Peaks &peaks,
              : nullptr}});
   }
   for (const Result &r : backward)
-    rows.push_back(
-        llvm::json::Object{{"workload", r.workload},
-                           {"impl", r.impl},
-                           {"shape", r.shape},
-                           {"bytes", r.bytes},
-                           {"repetitions", r.time.repetitions},
-                           {"min_s", number(r.time.min)},
-                           {"median_s", number(r.time.median)},
-                           {"max_s", number(r.time.max)},
-                           {"first_s", number(r.time.first)},
-                           {"setup_s", number(r.setupSeconds)},
-                           {"gbps", number(r.gbps())},
-                           {"median_gbps", number(r.medianGbps())},
-                           {"vs_triad", number(r.gbps() / triad)},
-                           {"cpu_per_wall", number(r.cpuPerWall)},
-                           {"error", r.error ? number(*r.error) : nullptr},
-                           {"note", r.note}});
+    rows.push_back(llvm::json::Object{
+        {"workload", r.workload},
+        {"impl", r.impl},
+        {"shape", r.shape},
+        {"bytes", r.bytes},
+        {"repetitions", r.time.repetitions},
+        {"min_s", finiteOrNull(r.time.min)},
+        {"median_s", finiteOrNull(r.time.median)},
+        {"max_s", finiteOrNull(r.time.max)},
+        {"first_s", finiteOrNull(r.time.first)},
+        {"setup_s", finiteOrNull(r.setupSeconds)},
+        {"gbps", finiteOrNull(r.gbps())},
+        {"median_gbps", finiteOrNull(r.medianGbps())},
+        {"vs_triad", finiteOrNull(r.gbps() / triad)},
+        {"cpu_per_wall", finiteOrNull(r.cpuPerWall)},
+        {"error", r.error ? finiteOrNull(*r.error) : nullptr},
+        {"note", r.note}});
 
   llvm::json::Array mlps, mlpRows, mlpSummary;
   for (const MlpWorkload &w : o.mlps)
@@ -781,36 +706,23 @@ jsonReport(const BackwardOptions &o, const Triads &triads, const Peaks &peaks,
                                       {"hidden", MlpWorkload::kHidden},
                                       {"classes", MlpWorkload::kClasses},
                                       {"flops", w.flops()}});
-  for (const MlpResult &r : mlp)
-    mlpRows.push_back(llvm::json::Object{
-        {"workload", r.workload},
-        {"impl", r.impl},
-        {"batch", r.batch},
-        {"threads", r.threads},
-        {"measured", r.measured},
-        {"min_s", number(r.measured ? r.time.min : NAN)},
-        {"median_s", number(r.measured ? r.time.median : NAN)},
-        {"max_s", number(r.measured ? r.time.max : NAN)},
-        {"first_s", number(r.measured ? r.time.first : NAN)},
-        {"gflops", number(r.measured ? r.flops / r.time.median * 1e-9 : NAN)},
-        {"setup_s", number(r.setupSeconds)},
-        {"cpu_per_wall", number(r.cpuPerWall)},
-        {"error", r.error ? number(*r.error) : nullptr},
-        {"wrong", r.wrong()},
-        {"note", r.note}});
+  for (const MlpResult &r : mlp) {
+    llvm::json::Object row = r.json();
+    row["batch"] = r.batch;
+    mlpRows.push_back(std::move(row));
+  }
   for (int t : o.threads)
     for (const MlpWorkload &w : o.mlps) {
-      const MlpResult *a = find(mlp, w.name(), "act", t);
-      const MlpResult *p = find(mlp, w.name(), "torch", t);
-      double at = a && a->measured ? a->time.median : NAN,
-             pt = p && p->measured ? p->time.median : NAN;
+      MlpSummary s(mlp, w, t);
+      const MlpResult *a = s.act;
+      double at = s.actSeconds, pt = s.torchSeconds;
       mlpSummary.push_back(llvm::json::Object{
           {"workload", w.name()},
           {"batch", w.batch},
           {"threads", t},
-          {"act_s", number(at)},
-          {"torch_s", number(pt)},
-          {"speedup_vs_torch", number(pt / at)},
+          {"act_s", finiteOrNull(at)},
+          {"torch_s", finiteOrNull(pt)},
+          {"speedup_vs_torch", finiteOrNull(pt / at)},
           {"meets_target", std::isfinite(pt / at)
                                ? llvm::json::Value(pt / at >= kMlpTorchTarget)
                                : nullptr},
@@ -836,12 +748,8 @@ int act::bench::runBackwardSuite(const BackwardOptions &o) {
   std::string dnnlInfo = oneDnnVersion();
   llvm::outs() << "act-bench --suite=backward: " << cpuModel() << ", "
                << hostCores() << " cores; " << dnnlInfo << "; MLP threads "
-               << llvm::join(
-                      llvm::map_range(o.threads,
-                                      [](int t) { return std::to_string(t); }),
-                      ",")
-               << "; " << o.repetitions << " repetitions after 1 + " << o.warmup
-               << " warm-up calls\n";
+               << joinThreads(o.threads) << "; " << o.repetitions
+               << " repetitions after 1 + " << o.warmup << " warm-up calls\n";
 
   std::vector<Result> backward;
   std::vector<MlpResult> mlp;
@@ -918,7 +826,7 @@ int act::bench::runBackwardSuite(const BackwardOptions &o) {
       std::fill(dx.get(), dx.get() + n, NAN);
       Result r = measureBackward(o, *k.workload, k.impl, k.kernel, dy.get(),
                                  source.get(), dx.get());
-      const Result *before = find(backward, r.workload, r.impl);
+      const Result *before = findResult(backward, r.workload, r.impl);
       if (!before) {
         backward.push_back(r);
         continue;
@@ -956,11 +864,7 @@ int act::bench::runBackwardSuite(const BackwardOptions &o) {
   if (!steps.empty() && !llvm::is_contained(o.threads, 1))
     peaks.measure({1});
   printReport(llvm::outs(), o, triads, peaks, backward, mlp);
-  if (!unsupported.empty()) {
-    llvm::outs() << "\nunsupported:\n";
-    for (const std::string &u : unsupported)
-      llvm::outs() << "  " << u << "\n";
-  }
+  printNotes(llvm::outs(), "unsupported", unsupported);
   bool wrong = false;
   auto reportWrong = [&](const std::string &what, double error) {
     if (!wrong)
@@ -988,13 +892,8 @@ int act::bench::runBackwardSuite(const BackwardOptions &o) {
                                    r.cpuPerWall);
 
   // The JSON, and from it the chart.
-  llvm::json::Value report = jsonReport(o, triads, peaks, backward, mlp, info);
-  writeReportAndChart(report, o.jsonFile, o.chartFile, o.chartPython,
-                      ACT_BENCH_BACKWARD_CHART_SCRIPT, "act-bench-backward",
-                      errors);
-  for (const std::string &e : errors)
-    llvm::errs() << "act-bench: error: " << e << "\n";
-  if (wrong)
-    return 2;
-  return errors.empty() ? 0 : 1;
+  return finishSuite(jsonReport(o, triads, peaks, backward, mlp, info),
+                     o.jsonFile, o.chartFile, o.chartPython,
+                     ACT_BENCH_BACKWARD_CHART_SCRIPT, "act-bench-backward",
+                     errors, wrong);
 }

@@ -5,7 +5,9 @@
 #include "act/Math/Activations.h"
 #include "act/Reference/Reference.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
@@ -90,8 +92,18 @@ std::vector<Workload> act::bench::allWorkloads(int64_t eltwiseSize) {
 }
 
 //===----------------------------------------------------------------------===//
-// Buffers, clocks, the machine.
+// Inputs, buffers, clocks, the machine.
 //===----------------------------------------------------------------------===//
+
+void act::bench::fillUniform(float *data, int64_t n, uint64_t seed,
+                             float bound) {
+  uint64_t state = seed;
+  float scale = bound / 2147483648.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    data[i] = float(int32_t(state >> 32)) * scale;
+  }
+}
 
 Buffer::Buffer(int64_t n) {
   size_t align = 2 << 20;
@@ -157,6 +169,32 @@ Measurement act::bench::measure(const std::function<void()> &kernel, int warmup,
   m.median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
   m.repetitions = reps;
   return m;
+}
+
+Measurement act::bench::measure(const std::function<void()> &kernel, int warmup,
+                                int reps, double &cpuPerWall) {
+  double cpu = processCpuSeconds(), wall = wallSeconds();
+  Measurement m = measure(kernel, warmup, reps);
+  cpuPerWall = (processCpuSeconds() - cpu) / (wallSeconds() - wall);
+  return m;
+}
+
+llvm::json::Object FlopsResult::json() const {
+  return llvm::json::Object{
+      {"workload", workload},
+      {"impl", impl},
+      {"threads", threads},
+      {"measured", measured},
+      {"min_s", finiteOrNull(measured ? time.min : NAN)},
+      {"median_s", finiteOrNull(measured ? time.median : NAN)},
+      {"max_s", finiteOrNull(measured ? time.max : NAN)},
+      {"first_s", finiteOrNull(measured ? time.first : NAN)},
+      {"gflops", finiteOrNull(gflops())},
+      {"setup_s", finiteOrNull(setupSeconds)},
+      {"cpu_per_wall", finiteOrNull(cpuPerWall)},
+      {"error", error ? finiteOrNull(*error) : nullptr},
+      {"wrong", wrong()},
+      {"note", note}};
 }
 
 //===----------------------------------------------------------------------===//
@@ -313,6 +351,20 @@ std::string act::bench::fmt(double v, const char *spec) {
   return s;
 }
 
+std::string act::bench::milliseconds(double seconds) {
+  double ms = seconds * 1e3;
+  return fmt(ms, ms >= 1 ? "%.3f" : ms >= 0.01 ? "%.4f" : "%.6f");
+}
+
+std::string act::bench::joinThreads(llvm::ArrayRef<int> threads) {
+  return llvm::join(
+      llvm::map_range(threads, [](int t) { return std::to_string(t); }), ",");
+}
+
+llvm::json::Value act::bench::finiteOrNull(double v) {
+  return std::isfinite(v) ? llvm::json::Value(v) : llvm::json::Value(nullptr);
+}
+
 void act::bench::printTable(llvm::raw_ostream &os,
                             const std::vector<std::vector<std::string>> &rows,
                             size_t leftColumns, bool lastIsText) {
@@ -338,8 +390,18 @@ void act::bench::printTable(llvm::raw_ostream &os,
   }
 }
 
-static const Result *find(const std::vector<Result> &results,
-                          llvm::StringRef workload, llvm::StringRef impl) {
+void act::bench::printNotes(llvm::raw_ostream &os, llvm::StringRef title,
+                            const std::vector<std::string> &lines) {
+  if (lines.empty())
+    return;
+  os << "\n" << title << ":\n";
+  for (const std::string &line : lines)
+    os << "  " << line << "\n";
+}
+
+const Result *act::bench::findResult(const std::vector<Result> &results,
+                                     llvm::StringRef workload,
+                                     llvm::StringRef impl) {
   for (const Result &r : results)
     if (r.workload == workload && r.impl == impl)
       return &r;
@@ -367,9 +429,9 @@ void act::bench::printSummary(llvm::raw_ostream &os,
     for (const Result &r : results)
       if (r.workload == "copy" && r.bytes == w.bytes())
         copy = std::isnan(copy) ? r.gbps() : std::max(copy, r.gbps());
-    const Result *dnnl = find(results, w.name, "onednn");
-    const Result *torch = find(results, w.name, "torch");
-    const Result *act = find(results, w.name, "act");
+    const Result *dnnl = findResult(results, w.name, "onednn");
+    const Result *torch = findResult(results, w.name, "torch");
+    const Result *act = findResult(results, w.name, "act");
     double d = dnnl ? dnnl->gbps() : NAN, t = torch ? torch->gbps() : NAN,
            a = act ? act->gbps() : NAN;
     rows.push_back({w.name, w.shapeString(), fmt(copy), fmt(d), fmt(t), fmt(a),
@@ -486,4 +548,19 @@ void act::bench::writeReportAndChart(const llvm::json::Value &report,
         "tools/requirements-bench.txt)");
   else
     llvm::outs() << "\nchart: " << chartFile << "\n";
+}
+
+int act::bench::finishSuite(const llvm::json::Value &report,
+                            llvm::StringRef jsonFile, llvm::StringRef chartFile,
+                            llvm::StringRef chartPython,
+                            llvm::StringRef chartScript,
+                            llvm::StringRef tempPrefix,
+                            std::vector<std::string> &errors, bool wrong) {
+  writeReportAndChart(report, jsonFile, chartFile, chartPython, chartScript,
+                      tempPrefix, errors);
+  for (const std::string &e : errors)
+    llvm::errs() << "act-bench: error: " << e << "\n";
+  if (wrong)
+    return 2;
+  return errors.empty() ? 0 : 1;
 }

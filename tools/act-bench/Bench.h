@@ -11,9 +11,12 @@
 #ifndef ACT_BENCH_BENCH_H
 #define ACT_BENCH_BENCH_H
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -74,6 +77,10 @@ struct Measurement {
 /// Calls `kernel` once (timed as `first`), `warmup` times untimed, then
 /// `reps` times timed.
 Measurement measure(const std::function<void()> &kernel, int warmup, int reps);
+/// The same, and the process's CPU time over wall time meanwhile (about 1
+/// for a kernel on one thread) in `cpuPerWall`.
+Measurement measure(const std::function<void()> &kernel, int warmup, int reps,
+                    double &cpuPerWall);
 
 /// One implementation on one workload.
 struct Result {
@@ -99,6 +106,61 @@ struct Result {
   double medianGbps() const { return bytes / time.median * 1e-9; }
 };
 
+/// One implementation on one workload at one thread count, in GFLOP/s: the
+/// rows of the dense and attention suites (FlopsSuite.h) and of the MLP
+/// training step.
+struct FlopsResult {
+  std::string workload, impl;
+  int threads = 1;
+  double flops = 0;
+  /// The suite's: an error or a difference from oneDNN above it is a wrong
+  /// output.
+  double tolerance = 0;
+  /// False when it did not run (see note).
+  bool measured = false;
+  Measurement time;
+  /// Compile or primitive-creation time, outside the timing.
+  double setupSeconds = NAN;
+  double cpuPerWall = NAN;
+  /// Relative to the largest reference value, against the double reference
+  /// (Dense.h, Attention.h: on the checked rows).
+  std::optional<double> error;
+  /// max |out - out_oneDNN| / max |out_oneDNN| over the whole output,
+  /// against oneDNN (weights as given) at the same thread count.
+  std::optional<double> vsOneDnn;
+  std::string note;
+
+  FlopsResult() = default;
+  FlopsResult(std::string workload, std::string impl, int threads, double flops,
+              double tolerance)
+      : workload(std::move(workload)), impl(std::move(impl)), threads(threads),
+        flops(flops), tolerance(tolerance) {}
+
+  /// From the median: these kernels run for milliseconds, where the median
+  /// is robust to the other jobs of a shared machine and the minimum is a
+  /// lucky draw.
+  double gflops() const { return measured ? flops / time.median * 1e-9 : NAN; }
+  double minGflops() const { return measured ? flops / time.min * 1e-9 : NAN; }
+  bool wrong() const {
+    return (error && !(*error <= tolerance)) ||
+           (vsOneDnn && !(*vsOneDnn <= tolerance));
+  }
+  /// The JSON row as far as every GFLOP/s report has it: the times, GFLOP/s,
+  /// the check and the note.
+  llvm::json::Object json() const;
+};
+
+/// The result of `impl` on `workload` at `threads` among `results` (of
+/// FlopsResult or a row like it), if any.
+template <typename Row>
+const Row *findResult(const std::vector<Row> &results, llvm::StringRef workload,
+                      llvm::StringRef impl, int threads) {
+  for (const Row &r : results)
+    if (r.workload == workload && r.impl == impl && r.threads == threads)
+      return &r;
+  return nullptr;
+}
+
 /// The error reported for NaN or Inf where the reference is finite (or the
 /// other way round); also the cap of any error.
 constexpr double kWrongOutput = 1e9;
@@ -111,6 +173,11 @@ constexpr double kErrorTolerance = 1e-4;
 /// for an op the reference here does not know.
 std::optional<double> checkOutput(const Workload &w, const float *in,
                                   const float *out);
+
+/// Fills `data` with `n` deterministic values in [-bound, bound) from a 64-bit
+/// LCG started at `seed`: every process that asks gets the same numbers (act's
+/// kernels are measured in a child process that makes its own inputs).
+void fillUniform(float *data, int64_t n, uint64_t seed, float bound);
 
 /// A buffer of floats, 2 MiB aligned so streaming stores and any vector width
 /// are aligned (and transparent huge pages could back it).
@@ -132,12 +199,27 @@ std::string cpuModel();
 
 /// `v` formatted with `spec`, or "-" if it is not finite.
 std::string fmt(double v, const char *spec = "%.2f");
+/// Milliseconds with at least 3 significant digits, without an exponent.
+std::string milliseconds(double seconds);
+/// "1,2,8".
+std::string joinThreads(llvm::ArrayRef<int> threads);
+/// `v` as a JSON number, or null if it is not finite (JSON has no NaN).
+llvm::json::Value finiteOrNull(double v);
 /// Prints rows of cells in aligned columns; the first `leftColumns` columns
 /// (names) and, if `lastIsText`, the last one are left-aligned, the rest
 /// (numbers) right-aligned.
 void printTable(llvm::raw_ostream &os,
                 const std::vector<std::vector<std::string>> &rows,
                 size_t leftColumns, bool lastIsText = false);
+
+/// "\n`title`:\n" and an indented line per entry of `lines`; nothing if
+/// there are none (the skipped or unsupported rows of a run).
+void printNotes(llvm::raw_ostream &os, llvm::StringRef title,
+                const std::vector<std::string> &lines);
+
+/// The result of `impl` on `workload`, if any.
+const Result *findResult(const std::vector<Result> &results,
+                         llvm::StringRef workload, llvm::StringRef impl);
 
 /// One line per workload: copy, oneDNN and act bandwidth and the ratios
 /// ("-" where an implementation has none). The copy column is the better of
@@ -160,6 +242,14 @@ void writeReportAndChart(const llvm::json::Value &report,
                          llvm::StringRef chartScript,
                          llvm::StringRef tempPrefix,
                          std::vector<std::string> &errors);
+
+/// The end of a suite's run: writeReportAndChart, then every error on
+/// stderr; returns the exit status, 2 when an output was `wrong`, else 1
+/// after any error, else 0.
+int finishSuite(const llvm::json::Value &report, llvm::StringRef jsonFile,
+                llvm::StringRef chartFile, llvm::StringRef chartPython,
+                llvm::StringRef chartScript, llvm::StringRef tempPrefix,
+                std::vector<std::string> &errors, bool wrong);
 
 } // namespace bench
 } // namespace act

@@ -2,6 +2,8 @@
 
 #include "Dense.h"
 
+#include "Bench.h"
+
 #include "act/Math/Activations.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -111,22 +113,18 @@ void act::bench::fillDenseInput(const DenseWorkload &w, size_t index,
   DenseInput in = denseInputs(w)[index];
   // A 64-bit LCG seeded by the shape and the input: different tensors get
   // different numbers, every process the same ones.
-  uint64_t state = 0x9e3779b97f4a7c15ull ^ (uint64_t(w.m) << 40) ^
-                   (uint64_t(w.k) << 20) ^ uint64_t(w.n) ^
-                   (uint64_t(index + 1) << 58);
-  float scale = in.scale / 2147483648.0f;
-  for (int64_t i = 0, e = in.elements(); i < e; ++i) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    data[i] = float(int32_t(state >> 32)) * scale;
-  }
+  uint64_t seed = 0x9e3779b97f4a7c15ull ^ (uint64_t(w.m) << 40) ^
+                  (uint64_t(w.k) << 20) ^ uint64_t(w.n) ^
+                  (uint64_t(index + 1) << 58);
+  fillUniform(data, in.elements(), seed, in.scale);
 }
 
 //===----------------------------------------------------------------------===//
 // MLIR.
 //===----------------------------------------------------------------------===//
 
-static std::string tensorType(llvm::ArrayRef<int64_t> shape,
-                              llvm::StringRef kind = "tensor") {
+std::string act::bench::tensorType(llvm::ArrayRef<int64_t> shape,
+                                   llvm::StringRef kind) {
   std::string s = kind.str() + "<";
   for (int64_t d : shape)
     s += std::to_string(d) + "x";

@@ -78,6 +78,11 @@ std::vector<DenseInput> denseInputs(const DenseWorkload &w);
 /// (act's kernels are measured in a child process that makes its own).
 void fillDenseInput(const DenseWorkload &w, size_t index, float *data);
 
+/// The MLIR type of an f32 operand of `shape`: "tensor<8x16xf32>", or with
+/// `kind` "memref", "memref<8x16xf32>".
+std::string tensorType(llvm::ArrayRef<int64_t> shape,
+                       llvm::StringRef kind = "tensor");
+
 /// act's kernel: func @k(inputs as tensors, %out: memref) with the act op,
 /// writing Y into %out (see DenseSuite.cpp).
 std::string denseActModuleText(const DenseWorkload &w);

@@ -10,6 +10,7 @@
 #define ACT_BENCH_DENSESUITE_H
 
 #include "Dense.h"
+#include "FlopsSuite.h"
 
 #include "act/Dialect/Act/Transforms/MathEmitter.h"
 
@@ -22,23 +23,8 @@ namespace bench {
 /// The implementations of the dense suite, in table order.
 llvm::ArrayRef<const char *> denseImpls();
 
-struct DenseOptions {
+struct DenseOptions : FlopsSuiteOptions {
   std::vector<DenseWorkload> workloads;
-  std::vector<int> threads;
-  int repetitions = 10, warmup = 2;
-  /// Those of denseImpls() to run.
-  std::vector<std::string> impls;
-  /// The Python of the Python peers ("" for none) and of the chart.
-  std::string python, chartPython;
-  /// act's kernels are compiled and run in a child process (this program,
-  /// `self`, in worker mode): a crash or hang of act's compiler costs one
-  /// row, not the run.
-  std::string self;
-  unsigned compileTimeout = 120, runTimeout = 600;
-  mlir::act::math::MathMode math = mlir::act::math::MathMode::precise;
-  /// Floats per copy for the bandwidth reference.
-  int64_t copyFloats = 16 << 20;
-  std::string jsonFile, chartFile;
 };
 
 /// Runs the suite; 0, 1 for an error of the harness (a peer's script, the

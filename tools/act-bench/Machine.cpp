@@ -322,13 +322,18 @@ void act::bench::printUnscaledPeakNotes(llvm::raw_ostream &os,
                          c.threads);
 }
 
-static llvm::json::Value finiteOrNull(double v) {
-  return std::isfinite(v) ? llvm::json::Value(v) : llvm::json::Value(nullptr);
+llvm::json::Object act::bench::hostJson() {
+  IsaFlags isa = hostIsa();
+  return llvm::json::Object{
+      {"cpu", cpuModel()},
+      {"cores", hostCores()},
+      {"isa", llvm::json::Object{{"avx2", isa.avx2},
+                                 {"fma", isa.fma},
+                                 {"avx512f", isa.avx512f}}}};
 }
 
 llvm::json::Object
 act::bench::machineJson(const std::vector<Ceiling> &ceilings) {
-  IsaFlags isa = hostIsa();
   llvm::json::Array peaks, copies;
   for (const Ceiling &c : ceilings) {
     for (const FmaPeak &p : c.peaks)
@@ -349,13 +354,9 @@ act::bench::machineJson(const std::vector<Ceiling> &ceilings) {
   llvm::json::Object peakByThreads;
   for (const Ceiling &c : ceilings)
     peakByThreads[std::to_string(c.threads)] = finiteOrNull(c.peak());
-  return llvm::json::Object{
-      {"cpu", cpuModel()},
-      {"cores", hostCores()},
-      {"isa", llvm::json::Object{{"avx2", isa.avx2},
-                                 {"fma", isa.fma},
-                                 {"avx512f", isa.avx512f}}},
-      {"fma_peaks", std::move(peaks)},
-      {"peak_gflops", std::move(peakByThreads)},
-      {"copy", std::move(copies)}};
+  llvm::json::Object machine = hostJson();
+  machine["fma_peaks"] = std::move(peaks);
+  machine["peak_gflops"] = std::move(peakByThreads);
+  machine["copy"] = std::move(copies);
+  return machine;
 }

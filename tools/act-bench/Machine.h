@@ -119,8 +119,12 @@ void printCeilingHeader(llvm::raw_ostream &os, const Ceiling &c);
 void printUnscaledPeakNotes(llvm::raw_ostream &os,
                             const std::vector<Ceiling> &ceilings);
 
-/// {"cpu", "cores", "isa", "fma_peaks", "peak_gflops", "copy"}: the JSON
-/// "machine" object of the dense and attention suites.
+/// {"cpu", "cores", "isa"}: what every suite's JSON "machine" object says
+/// about the host.
+llvm::json::Object hostJson();
+
+/// hostJson() and {"fma_peaks", "peak_gflops", "copy"}: the JSON "machine"
+/// object of the dense and attention suites.
 llvm::json::Object machineJson(const std::vector<Ceiling> &ceilings);
 
 } // namespace bench

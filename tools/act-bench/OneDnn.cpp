@@ -20,6 +20,13 @@
 
 using namespace act::bench;
 
+/// No kernel, and `reason` in `why` if asked.
+static std::optional<Kernel> noKernel(std::string *why, std::string reason) {
+  if (why)
+    *why = std::move(reason);
+  return std::nullopt;
+}
+
 //===----------------------------------------------------------------------===//
 // Copies.
 //===----------------------------------------------------------------------===//
@@ -254,11 +261,6 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w, const float *in,
                                              float *out, std::string *why) {
   using dnnl::memory;
   using tag = memory::format_tag;
-  auto fail = [&](std::string reason) -> std::optional<Kernel> {
-    if (why)
-      *why = std::move(reason);
-    return std::nullopt;
-  };
   double start = seconds();
   // oneDNN's memory objects do not write through a const pointer; the
   // primitives only read their source.
@@ -279,7 +281,7 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w, const float *in,
     dnnl::softmax_v2_forward::desc d(kind, alg, md, md, 1);
     dnnl::softmax_v2_forward::primitive_desc pd(d, engine(), true);
     if (!pd)
-      return fail("no softmax_v2 implementation");
+      return noKernel(why, "no softmax_v2 implementation");
     impl = pd.impl_info_str();
     prim = dnnl::softmax_v2_forward(pd);
   } else if (w.op == "prelu") {
@@ -294,7 +296,7 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w, const float *in,
     dnnl::prelu_forward::desc d(kind, pmd, wmd);
     dnnl::prelu_forward::primitive_desc pd(d, engine(), true);
     if (!pd)
-      return fail("no prelu implementation");
+      return noKernel(why, "no prelu implementation");
     impl = pd.impl_info_str();
     prim = dnnl::prelu_forward(pd);
     args.emplace(DNNL_ARG_WEIGHTS, memory(wmd, engine(), slope.get()));
@@ -307,12 +309,13 @@ std::optional<Kernel> act::bench::makeOneDnn(const Workload &w, const float *in,
   } else {
     std::optional<EltwiseMapping> m = mapEltwise(w);
     if (!m)
-      return fail("no oneDNN 2.6 eltwise algorithm");
+      return noKernel(why, "no oneDNN 2.6 eltwise algorithm");
     dnnl::eltwise_forward::desc d(kind, algorithmNamed(m->name), md, m->alpha,
                                   m->beta);
     dnnl::eltwise_forward::primitive_desc pd(d, engine(), true);
     if (!pd)
-      return fail(std::string("no implementation of ") + oneDnnAlgorithm(w));
+      return noKernel(why, std::string("no implementation of ") +
+                               oneDnnAlgorithm(w));
     impl = pd.impl_info_str();
     prim = dnnl::eltwise_forward(pd);
   }
@@ -359,14 +362,9 @@ std::optional<Kernel> act::bench::makeOneDnnBackward(const BackwardWorkload &w,
                                                      float *dx,
                                                      std::string *why) {
   using dnnl::memory;
-  auto fail = [&](std::string reason) -> std::optional<Kernel> {
-    if (why)
-      *why = std::move(reason);
-    return std::nullopt;
-  };
   std::optional<EltwiseMapping> m = mapEltwiseBackward(w);
   if (!m)
-    return fail("no oneDNN 2.6 eltwise backward algorithm");
+    return noKernel(why, "no oneDNN 2.6 eltwise backward algorithm");
   double start = seconds();
   memory::desc md({w.elements}, memory::data_type::f32, memory::format_tag::a);
   dnnl::algorithm alg = algorithmNamed(m->name);
@@ -376,12 +374,12 @@ std::optional<Kernel> act::bench::makeOneDnnBackward(const BackwardWorkload &w,
                                   m->alpha, m->beta),
       engine(), true);
   if (!hint)
-    return fail(std::string("no forward_training of ") + m->name);
+    return noKernel(why, std::string("no forward_training of ") + m->name);
   dnnl::eltwise_backward::primitive_desc pd(
       dnnl::eltwise_backward::desc(alg, md, md, m->alpha, m->beta), engine(),
       hint, true);
   if (!pd)
-    return fail(std::string("no eltwise_backward of ") + m->name);
+    return noKernel(why, std::string("no eltwise_backward of ") + m->name);
   // Sources are only read; oneDNN's memory objects take non-const pointers.
   std::unordered_map<int, memory> args = {
       {w.fromOutput ? DNNL_ARG_DST : DNNL_ARG_SRC,
@@ -451,11 +449,6 @@ act::bench::makeOneDnnDense(const DenseWorkload &w,
   using dnnl::memory;
   using tag = memory::format_tag;
   auto f32 = memory::data_type::f32;
-  auto fail = [&](std::string reason) -> std::optional<Kernel> {
-    if (why)
-      *why = std::move(reason);
-    return std::nullopt;
-  };
   double start = seconds();
   // oneDNN's memory objects take non-const pointers; sources are only read.
   auto mem = [&](const float *data, memory::dims dims) {
@@ -518,7 +511,7 @@ act::bench::makeOneDnnDense(const DenseWorkload &w,
     swish.append_eltwise(1.0f, dnnl::algorithm::eltwise_swish, 1.0f, 0.0f);
     if (!matmul(inputs[0], inputs[1], nullptr, s->get(), w.m, w.k, w.n, swish,
                 {}))
-      return fail("no matmul with a swish post-op");
+      return noKernel(why, "no matmul with a swish post-op");
     dnnl::post_ops mul;
     memory::desc sMd({w.m, w.n}, f32, tag::ab);
     mul.append_binary(dnnl::algorithm::binary_mul, sMd);
@@ -530,12 +523,12 @@ act::bench::makeOneDnnDense(const DenseWorkload &w,
       // No matmul takes the product as a post-op: a binary primitive after.
       if (!matmul(inputs[0], inputs[2], nullptr, g->get(), w.m, w.k, w.n, {},
                   {}))
-        return fail("no plain matmul");
+        return noKernel(why, "no plain matmul");
       dnnl::binary::primitive_desc pd(
           dnnl::binary::desc(dnnl::algorithm::binary_mul, sMd, sMd, sMd),
           engine(), true);
       if (!pd)
-        return fail("no binary_mul");
+        return noKernel(why, "no binary_mul");
       impls.push_back(pd.impl_info_str());
       steps.push_back({dnnl::binary(pd),
                        {{DNNL_ARG_SRC_0, mem(g->get(), {w.m, w.n})},
@@ -544,7 +537,7 @@ act::bench::makeOneDnnDense(const DenseWorkload &w,
       algorithm = "matmul+swish, matmul, binary_mul, matmul";
     }
     if (!matmul(g->get(), inputs[3], nullptr, out, w.m, w.n, w.k, {}, {}))
-      return fail("no plain matmul");
+      return noKernel(why, "no plain matmul");
   } else {
     std::pair<dnnl::algorithm, float> eltwise =
         w.act == "gelu" ? std::pair(dnnl::algorithm::eltwise_gelu_erf, 0.f)
@@ -555,7 +548,7 @@ act::bench::makeOneDnnDense(const DenseWorkload &w,
     dnnl::post_ops ops;
     ops.append_eltwise(1.0f, eltwise.first, eltwise.second, 0.0f);
     if (!matmul(inputs[0], inputs[1], inputs[2], out, w.m, w.k, w.n, ops, {}))
-      return fail("no matmul with a bias and this eltwise post-op");
+      return noKernel(why, "no matmul with a bias and this eltwise post-op");
     const char *names[] = {"gelu_erf", "gelu_tanh", "relu", "swish alpha=1"};
     size_t i =
         llvm::find(denseActivations(), w.act) - denseActivations().begin();
@@ -582,11 +575,6 @@ act::bench::makeOneDnnAttention(const AttentionWorkload &w,
   using dnnl::memory;
   using tag = memory::format_tag;
   auto f32 = memory::data_type::f32;
-  auto fail = [&](std::string reason) -> std::optional<Kernel> {
-    if (why)
-      *why = std::move(reason);
-    return std::nullopt;
-  };
   double start = seconds();
   bool batched = w.batched();
   int64_t b = w.batch();
@@ -621,7 +609,7 @@ act::bench::makeOneDnnAttention(const AttentionWorkload &w,
   dnnl::matmul::primitive_desc scores(dnnl::matmul::desc(qMd, ktMd, pMd),
                                       scaled, engine(), true);
   if (!scores)
-    return fail("no matmul with an output scale and K transposed");
+    return noKernel(why, "no matmul with an output scale and K transposed");
   impls.push_back(scores.impl_info_str());
   steps.push_back({dnnl::matmul(scores),
                    {{DNNL_ARG_SRC, mem(qMd, inputs[0])},
@@ -634,7 +622,7 @@ act::bench::makeOneDnnAttention(const AttentionWorkload &w,
                                      pMd, batched ? 2 : 1),
       engine(), true);
   if (!softmax)
-    return fail("no softmax_v2 implementation");
+    return noKernel(why, "no softmax_v2 implementation");
   impls.push_back(softmax.impl_info_str());
   memory pMem = mem(pMd, p);
   steps.push_back({dnnl::softmax_v2_forward(softmax),
@@ -645,7 +633,7 @@ act::bench::makeOneDnnAttention(const AttentionWorkload &w,
     dnnl::matmul::primitive_desc values(dnnl::matmul::desc(pMd, vMd, oMd),
                                         engine(), true);
     if (!values)
-      return fail("no plain matmul");
+      return noKernel(why, "no plain matmul");
     impls.push_back(values.impl_info_str());
     steps.push_back({dnnl::matmul(values),
                      {{DNNL_ARG_SRC, pMem},
@@ -677,9 +665,7 @@ std::optional<Kernel> act::bench::makeOneDnnDense(const DenseWorkload &,
                                                   llvm::ArrayRef<const float *>,
                                                   float *, bool,
                                                   std::string *why) {
-  if (why)
-    *why = "act-bench was built without oneDNN";
-  return std::nullopt;
+  return noKernel(why, "act-bench was built without oneDNN");
 }
 
 std::string act::bench::initOneDnn() { return "oneDNN not built in"; }
@@ -688,9 +674,7 @@ std::optional<Kernel>
 act::bench::makeOneDnnAttention(const AttentionWorkload &,
                                 llvm::ArrayRef<const float *>, float *,
                                 std::string *why) {
-  if (why)
-    *why = "act-bench was built without oneDNN";
-  return std::nullopt;
+  return noKernel(why, "act-bench was built without oneDNN");
 }
 
 std::string act::bench::oneDnnBackwardAlgorithm(const BackwardWorkload &) {
@@ -701,16 +685,12 @@ std::optional<Kernel> act::bench::makeOneDnnBackward(const BackwardWorkload &,
                                                      const float *,
                                                      const float *, float *,
                                                      std::string *why) {
-  if (why)
-    *why = "act-bench was built without oneDNN";
-  return std::nullopt;
+  return noKernel(why, "act-bench was built without oneDNN");
 }
 
 std::optional<Kernel> act::bench::makeOneDnn(const Workload &, const float *,
                                              float *, std::string *why) {
-  if (why)
-    *why = "act-bench was built without oneDNN";
-  return std::nullopt;
+  return noKernel(why, "act-bench was built without oneDNN");
 }
 
 #endif // ACT_BENCH_HAVE_DNNL

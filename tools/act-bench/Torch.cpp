@@ -9,6 +9,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
+
 using namespace act::bench;
 
 std::string act::bench::defaultTorchPython() {
@@ -61,6 +63,72 @@ act::bench::runPythonJson(llvm::StringRef python, llvm::StringRef script,
   return parsed;
 }
 
+llvm::Expected<llvm::json::Value>
+act::bench::runPeers(llvm::StringRef python, llvm::StringRef script,
+                     const llvm::json::Value &request,
+                     llvm::ArrayRef<std::string> env) {
+  std::vector<llvm::StringRef> envRefs(env.begin(), env.end());
+  llvm::Expected<llvm::json::Value> reply =
+      runPythonJson(python, script, request, envRefs);
+  if (!reply)
+    return reply.takeError();
+  const llvm::json::Object *root = reply->getAsObject();
+  if (!root || !root->getArray("results"))
+    return fail("malformed results of " + script);
+  return reply;
+}
+
+std::vector<const llvm::json::Object *>
+act::bench::peerRows(const llvm::json::Object &answer) {
+  std::vector<const llvm::json::Object *> rows;
+  for (const llvm::json::Value &row : *answer.getArray("results"))
+    if (const llvm::json::Object *r = row.getAsObject())
+      rows.push_back(r);
+  return rows;
+}
+
+Measurement act::bench::peerTimes(const llvm::json::Object &row,
+                                  int repetitions) {
+  Measurement m;
+  m.min = row.getNumber("min").value_or(NAN);
+  m.median = row.getNumber("median").value_or(NAN);
+  m.max = row.getNumber("max").value_or(NAN);
+  m.first = row.getNumber("first").value_or(NAN);
+  m.repetitions = repetitions;
+  return m;
+}
+
+void act::bench::readPeerResult(const llvm::json::Object &row, int repetitions,
+                                FlopsResult &r) {
+  r.time = peerTimes(row, repetitions);
+  r.measured = std::isfinite(r.time.median);
+  r.setupSeconds = row.getNumber("setup_s").value_or(NAN);
+  r.cpuPerWall = row.getNumber("cpu_per_wall").value_or(NAN);
+  r.error = row.getNumber("error");
+  r.note = row.getString("note").value_or("").str();
+}
+
+void act::bench::readPeerSkipped(const llvm::json::Object &answer,
+                                 std::vector<std::string> &skipped) {
+  if (const llvm::json::Array *s = answer.getArray("skipped"))
+    for (const llvm::json::Value &v : *s)
+      if (std::optional<llvm::StringRef> line = v.getAsString())
+        skipped.push_back(line->str());
+}
+
+void act::bench::readPeerInfo(
+    const llvm::json::Object &answer,
+    std::vector<std::pair<std::string, std::string>> &info) {
+  if (const llvm::json::Object *i = answer.getObject("info"))
+    for (const auto &[key, value] : *i)
+      if (std::optional<llvm::StringRef> text = value.getAsString())
+        info.push_back({key.str(), text->str()});
+}
+
+llvm::Error act::bench::unknownPeerWorkload(llvm::StringRef name) {
+  return fail("results for an unknown workload '" + name + "'");
+}
+
 llvm::Expected<std::vector<Result>>
 act::bench::measureTorch(llvm::StringRef python,
                          const std::vector<Workload> &workloads,
@@ -100,17 +168,13 @@ act::bench::measureTorch(llvm::StringRef python,
       if (candidate.name == *name)
         w = &candidate;
     if (!w)
-      return fail("results for an unknown workload '" + *name + "'");
+      return unknownPeerWorkload(*name);
     Result r;
     r.workload = w->name;
     r.impl = "torch";
     r.shape = w->shapeString();
     r.bytes = w->bytes();
-    r.time.min = o->getNumber("min").value_or(NAN);
-    r.time.median = o->getNumber("median").value_or(NAN);
-    r.time.max = o->getNumber("max").value_or(NAN);
-    r.time.first = o->getNumber("first").value_or(NAN);
-    r.time.repetitions = repetitions;
+    r.time = peerTimes(*o, repetitions);
     r.note = o->getString("note").value_or("").str();
     r.cpuPerWall = o->getNumber("cpu_per_wall").value_or(NAN);
     results.push_back(std::move(r));

@@ -15,6 +15,9 @@
 #include "llvm/Support/JSON.h"
 
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace act {
 namespace bench {
@@ -28,6 +31,38 @@ llvm::Expected<llvm::json::Value> runPythonJson(
     llvm::StringRef python, llvm::StringRef script,
     const llvm::json::Value &request,
     std::optional<llvm::ArrayRef<llvm::StringRef>> env = std::nullopt);
+
+/// Runs a suite's peers `script` under `python` and environment `env`
+/// (runPythonJson) and checks that the answer is an object with a "results"
+/// array, one row per measurement.
+llvm::Expected<llvm::json::Value> runPeers(llvm::StringRef python,
+                                           llvm::StringRef script,
+                                           const llvm::json::Value &request,
+                                           llvm::ArrayRef<std::string> env);
+
+/// The rows of a runPeers answer: the objects of its "results".
+std::vector<const llvm::json::Object *>
+peerRows(const llvm::json::Object &answer);
+
+/// The times of a peer's result row: its "min", "median", "max" and "first"
+/// seconds, NaN where missing.
+Measurement peerTimes(const llvm::json::Object &row, int repetitions);
+
+/// The rest of a peer's row into `r`: its times, whether it ran (a finite
+/// median), its compile time, CPU per wall time, error and note.
+void readPeerResult(const llvm::json::Object &row, int repetitions,
+                    FlopsResult &r);
+
+/// Appends the "skipped" lines of a peers' answer to `skipped`.
+void readPeerSkipped(const llvm::json::Object &answer,
+                     std::vector<std::string> &skipped);
+/// Appends the "info" entries (versions, libraries) of a peers' answer to
+/// `info`.
+void readPeerInfo(const llvm::json::Object &answer,
+                  std::vector<std::pair<std::string, std::string>> &info);
+
+/// The error for a peer's row of a workload it was not asked for.
+llvm::Error unknownPeerWorkload(llvm::StringRef name);
 
 /// Measures `workloads` with PyTorch under `python`; workloads torch has no
 /// `out=` kernel for are missing from the result.

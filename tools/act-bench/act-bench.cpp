@@ -212,9 +212,7 @@ static Result run(const std::string &workload, const std::string &shape,
   r.bytes = bytes;
   r.setupSeconds = kernel.setupSeconds;
   r.note = kernel.note;
-  double cpu = processCpuSeconds(), wall = wallSeconds();
-  r.time = measure(kernel.run, warmup, repetitions);
-  r.cpuPerWall = (processCpuSeconds() - cpu) / (wallSeconds() - wall);
+  r.time = measure(kernel.run, warmup, repetitions, r.cpuPerWall);
   llvm::errs() << llvm::format("  %-22s %-12s %9.3f ms  %7.2f GB/s  cpu/wall "
                                "%.2f\n",
                                workload.c_str(), impl.c_str(), r.time.min * 1e3,
@@ -264,16 +262,25 @@ static std::optional<llvm::Regex> filterRegex() {
   return re;
 }
 
-/// --suite=backward: the options into BackwardOptions, then the suite.
-static int runBackward() {
-  BackwardOptions o;
+/// The options of the dense, backward and attention suites that every one of
+/// them takes, into `o`.
+template <typename Options>
+static void setSuiteOptions(Options &o) {
   o.repetitions = repetitions;
   o.warmup = warmup;
   o.math = mathMode;
   o.jsonFile = jsonFile;
   o.chartFile = chartFile;
   o.python = peerPython();
+  // The chart needs matplotlib, not torch: the venv's python even with
+  // --torch=none.
   o.chartPython = o.python.empty() ? defaultTorchPython() : o.python;
+}
+
+/// --suite=backward: the options into BackwardOptions, then the suite.
+static int runBackward() {
+  BackwardOptions o;
+  setSuiteOptions(o);
   if (mlpSteps < 1) {
     llvm::errs() << "act-bench: need --mlp-steps >= 1\n";
     return 1;
@@ -349,22 +356,23 @@ static bool parseImpls(llvm::ArrayRef<const char *> known,
   return true;
 }
 
-/// --suite=attention: the options into AttentionOptions, then the suite.
-static int runAttention(const char *argv0) {
-  AttentionOptions o;
-  o.repetitions = repetitions;
-  o.warmup = warmup;
-  o.math = mathMode;
-  o.jsonFile = jsonFile;
-  o.chartFile = chartFile;
+/// The options the dense and attention suites share into `o`, `known` their
+/// implementations; false after saying what is wrong.
+static bool setFlopsSuiteOptions(FlopsSuiteOptions &o, const char *argv0,
+                                 llvm::ArrayRef<const char *> known) {
+  setSuiteOptions(o);
   o.copyFloats = size;
   o.compileTimeout = compileTimeout;
   o.runTimeout = runTimeout;
-  o.python = peerPython();
-  o.chartPython = o.python.empty() ? defaultTorchPython() : o.python;
   o.self = llvm::sys::fs::getMainExecutable(
       argv0, reinterpret_cast<void *>(&peerPython));
-  if (!parseThreads(o.threads) || !parseImpls(attentionImpls(), o.impls))
+  return parseThreads(o.threads) && parseImpls(known, o.impls);
+}
+
+/// --suite=attention: the options into AttentionOptions, then the suite.
+static int runAttention(const char *argv0) {
+  AttentionOptions o;
+  if (!setFlopsSuiteOptions(o, argv0, attentionImpls()))
     return 1;
   auto shapes = parseAttentionShapes(attentionShapes);
   if (!shapes) {
@@ -405,27 +413,8 @@ static int runAttention(const char *argv0) {
 /// --suite=dense: the options into DenseOptions, then the suite.
 static int runDense(const char *argv0) {
   DenseOptions o;
-  o.repetitions = repetitions;
-  o.warmup = warmup;
-  o.math = mathMode;
-  o.jsonFile = jsonFile;
-  o.chartFile = chartFile;
-  o.copyFloats = size;
-  o.compileTimeout = compileTimeout;
-  o.runTimeout = runTimeout;
-  o.python = peerPython();
-  // The chart needs matplotlib, not torch: the venv's python even with
-  // --torch=none.
-  o.chartPython = o.python.empty() ? defaultTorchPython() : o.python;
-  o.self = llvm::sys::fs::getMainExecutable(
-      argv0, reinterpret_cast<void *>(&peerPython));
-
-  if (!parseThreads(o.threads))
+  if (!setFlopsSuiteOptions(o, argv0, denseImpls()))
     return 1;
-
-  if (!parseImpls(denseImpls(), o.impls))
-    return 1;
-
   auto dense = parseShapes(denseShapes);
   auto swiglu = parseShapes(swigluShapes);
   for (auto *shapes : {&dense, &swiglu})
@@ -435,16 +424,11 @@ static int runDense(const char *argv0) {
       return 1;
     }
   o.workloads = denseWorkloads(*dense, *swiglu);
-  if (!filter.empty()) {
-    llvm::Regex re(filter);
-    std::string error;
-    if (!re.isValid(error)) {
-      llvm::errs() << "act-bench: bad --filter: " << error << "\n";
-      return 1;
-    }
-    llvm::erase_if(o.workloads,
-                   [&](const DenseWorkload &w) { return !re.match(w.name); });
-  }
+  std::optional<llvm::Regex> re = filterRegex();
+  if (!re)
+    return 1;
+  llvm::erase_if(o.workloads,
+                 [&](const DenseWorkload &w) { return !re->match(w.name); });
   if (list) {
     for (const DenseWorkload &w : o.workloads)
       llvm::outs() << llvm::format("%-24s %10.3f GFLOP\n", w.name.c_str(),
@@ -517,16 +501,11 @@ int main(int argc, char **argv) {
     return 1;
 
   std::vector<Workload> workloads = allWorkloads(size);
-  if (!filter.empty()) {
-    llvm::Regex re(filter);
-    std::string error;
-    if (!re.isValid(error)) {
-      llvm::errs() << "act-bench: bad --filter: " << error << "\n";
-      return 1;
-    }
-    llvm::erase_if(workloads,
-                   [&](const Workload &w) { return !re.match(w.name); });
-  }
+  std::optional<llvm::Regex> re = filterRegex();
+  if (!re)
+    return 1;
+  llvm::erase_if(workloads,
+                 [&](const Workload &w) { return !re->match(w.name); });
   if (list) {
     for (const Workload &w : workloads) {
       std::string dnnl = oneDnnAlgorithm(w);
@@ -548,11 +527,7 @@ int main(int argc, char **argv) {
   Buffer in(capacity), out(capacity);
   // Deterministic values in [-10, 10): both sides of every kink, the tails
   // of the smooth ops, and rows that softmax has to rescale.
-  uint64_t state = 0x9e3779b97f4a7c15ull;
-  for (int64_t i = 0; i < capacity; ++i) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    in.get()[i] = float(int32_t(state >> 32)) * (10.0f / 2147483648.0f);
-  }
+  fillUniform(in.get(), capacity, 0x9e3779b97f4a7c15ull, 10.0f);
   std::fill(out.get(), out.get() + capacity, 0.0f);
 
   llvm::outs() << "act-bench: " << cpuModel() << "; " << dnnlInfo << "; "
@@ -612,11 +587,7 @@ int main(int argc, char **argv) {
   printDetails(llvm::outs(), results);
   llvm::outs() << "\n";
   printSummary(llvm::outs(), workloads, results);
-  if (!unsupported.empty()) {
-    llvm::outs() << "\nunsupported:\n";
-    for (const std::string &u : unsupported)
-      llvm::outs() << "  " << u << "\n";
-  }
+  printNotes(llvm::outs(), "unsupported", unsupported);
 
   bool wrong = false;
   for (const Result &r : results)
@@ -645,17 +616,15 @@ int main(int argc, char **argv) {
                    << ec.message() << "\n";
       return 1;
     }
-    writeJson(
-        os,
-        {{"cpu", cpuModel()},
-         {"onednn", dnnlInfo},
-         {"repetitions", std::to_string(repetitions)},
-         {"warmup", std::to_string(warmup)},
-         {"eltwise_size", std::to_string(size)},
-         {"math",
-          mathMode == mlir::act::math::MathMode::fast ? "fast" : "precise"},
-         {"gbps", "(input + output bytes) / min time"}},
-        results);
+    writeJson(os,
+              {{"cpu", cpuModel()},
+               {"onednn", dnnlInfo},
+               {"repetitions", std::to_string(repetitions)},
+               {"warmup", std::to_string(warmup)},
+               {"eltwise_size", std::to_string(size)},
+               {"math", mathName(mathMode)},
+               {"gbps", "(input + output bytes) / min time"}},
+              results);
   }
   return wrong ? 2 : 0;
 }

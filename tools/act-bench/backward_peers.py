@@ -29,20 +29,15 @@ gradients against the same step in float64.
 """
 
 import json
-import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
+import peers_common as peers
 from torch_peers import measure  # one timing loop for every script
 
-# Everything printed below, by us or by a library, goes to stderr: stdout is
-# the JSON answer alone.
-_answer = os.fdopen(os.dup(1), "w")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
+peers.keep_stdout_for_answer()
 
 aten = torch.ops.aten
 
@@ -219,8 +214,7 @@ def main():
     info = {"torch": "%s (%s, %s)" % (
         torch.__version__, torch.backends.cpu.get_cpu_capability(),
         "MKL" if torch.backends.mkl.is_available() else "no MKL")}
-    json.dump({"results": results, "info": info}, _answer)
-    _answer.close()
+    peers.answer({"results": results, "info": info})
 
 
 if __name__ == "__main__":

@@ -25,30 +25,16 @@ process, so IREE runs in a child process per thread count (as does numpy
 where threadpoolctl is missing, with OPENBLAS_NUM_THREADS).
 """
 
-import json
 import math
-import os
-import subprocess
-import sys
-import tempfile
-import time
 
 import torch
 import torch.nn.functional as F
 
-from torch_peers import measure  # one timing loop for both scripts
+import peers_common as peers
+from peers_common import row, threads_note
+from torch_peers import measure  # one timing loop for every script
 
-# Everything printed below, by us or by a library, goes to stderr: stdout is
-# the JSON answer alone.
-_answer = os.fdopen(os.dup(1), "w")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-
-IREE_FLAGS = [
-    "--iree-hal-target-device=local",
-    "--iree-hal-local-target-device-backends=llvm-cpu",
-    "--iree-llvmcpu-target-cpu=host",
-]
+peers.keep_stdout_for_answer()
 
 
 def activation(name):
@@ -71,8 +57,8 @@ def activation_(name):
 
 
 def inputs(w):
-    """(name, float32 tensor) in act-bench's argument order: x, w, b or x, w1,
-    w3, w2; X and b uniform in [-1, 1), weights in +-3/sqrt(fan_in)."""
+    """float32 tensors in act-bench's argument order: x, w, b or x, w1, w3,
+    w2; X and b uniform in [-1, 1), weights in +-3/sqrt(fan_in)."""
     g = torch.Generator().manual_seed(w["m"] * 1000003 + w["k"] * 1009 + w["n"])
     m, k, n = w["m"], w["k"], w["n"]
 
@@ -80,18 +66,16 @@ def inputs(w):
         return (torch.rand(shape, generator=g) * 2 - 1) * bound
 
     if w["act"] == "swiglu":
-        return [("x", uniform((m, k), 1.0)),
-                ("w1", uniform((k, n), 3 / math.sqrt(k))),
-                ("w3", uniform((k, n), 3 / math.sqrt(k))),
-                ("w2", uniform((n, k), 3 / math.sqrt(n)))]
-    return [("x", uniform((m, k), 1.0)),
-            ("w", uniform((k, n), 3 / math.sqrt(k))),
-            ("b", uniform((n,), 1.0))]
+        return [uniform((m, k), 1.0), uniform((k, n), 3 / math.sqrt(k)),
+                uniform((k, n), 3 / math.sqrt(k)),
+                uniform((n, k), 3 / math.sqrt(n))]
+    return [uniform((m, k), 1.0), uniform((k, n), 3 / math.sqrt(k)),
+            uniform((n,), 1.0)]
 
 
 def reference_rows(w, tensors):
     """Y on the checked rows, in float64."""
-    d = [t.double() for _, t in tensors]
+    d = [t.double() for t in tensors]
     x = d[0][w["checked_rows"]]
     if w["act"] == "swiglu":
         return (F.silu(x @ d[1]) * (x @ d[2])) @ d[3]
@@ -108,25 +92,11 @@ def error(w, tensors, y):
     return worst / largest if largest > 0 else worst
 
 
-def row(w, impl, threads, note, timing=None, setup=None, err=None):
-    r = {"workload": w["name"], "impl": impl, "threads": threads,
-         "note": note, "setup_s": setup, "error": err}
-    r.update(timing or {})
-    return r
-
-
-def failure(e):
-    """One line about an exception, for a note."""
-    lines = str(e).strip().splitlines()
-    text = type(e).__name__ + (": " + lines[0] if lines else "")
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
 # --- PyTorch ------------------------------------------------------------------
 
 def torch_eager(w, tensors):
     """F.linear with the weight in PyTorch's (out, in) layout, made once."""
-    t = [v for _, v in tensors]
+    t = tensors
     if w["act"] == "swiglu":
         x, w1t, w3t, w2t = t[0], t[1].t().contiguous(), t[2].t().contiguous(), \
             t[3].t().contiguous()
@@ -148,57 +118,27 @@ def torch_function(w):
 
 def run_torch(request, impls, results, skipped, info):
     reps, warmup = request["repetitions"], request["warmup"]
-    info["torch"] = "torch %s, %s" % (torch.__version__,
-                                      torch.backends.cpu.get_cpu_capability())
-    # Thread counts outermost, as in act-bench: a threaded pool spins for a
-    # while after its work, and would slow the single-threaded runs after it.
-    for t in request["threads"]:
-        torch.set_num_threads(t)
-        for w in request["workloads"]:
-            tensors = inputs(w)
-            if "torch" in impls:
-                call = torch_eager(w, tensors)
-                timing = measure(call, reps, warmup)
-                what = ("3 F.linear, F.silu, *" if w["act"] == "swiglu" else
-                        "F.linear(x, w.T, b), F.%s" % w["act"].replace(
-                            "gelu_tanh", "gelu(approximate=tanh)"))
-                results.append(row(
-                    w, "torch", t,
-                    "%s (weights in torch's out x in layout), %d thread%s, "
-                    "allocates its outputs" % (
-                        what, torch.get_num_threads(), "" if t == 1 else "s"),
-                    timing, err=error(w, tensors, call())))
-            if "torch_compile" in impls:
-                results.append(run_torch_compile(w, tensors, t, reps, warmup))
-
-
-def run_torch_compile(w, tensors, threads, reps, warmup):
-    # A fresh compile per workload and thread count: inductor bakes the
-    # thread count into its C++ (#pragma omp parallel num_threads), and
-    # dynamo would stop recompiling one lambda after its cache limit.
-    import torch._dynamo
-    import torch._inductor.config as inductor
-    torch._dynamo.reset()
-    inductor.cpp.threads = threads
-    args = [v for _, v in tensors]
-    if w["act"] != "swiglu":
-        args = [args[0], args[1].t().contiguous(), args[2]]
-    else:
-        args = [args[0]] + [a.t().contiguous() for a in args[1:]]
-    try:
-        compiled = torch.compile(torch_function(w))
-        start = time.perf_counter()
-        y = compiled(*args)
-        setup = time.perf_counter() - start
-        timing = measure(lambda: compiled(*args), reps, warmup)
-        err = error(w, tensors, y)
-    except Exception as e:  # offline, no compiler, ...: say why, go on
-        return row(w, "torch_compile", threads,
-                   "torch.compile failed: " + failure(e))
-    return row(w, "torch_compile", threads,
-               "torch.compile (inductor, default mode), %d thread%s; compile "
-               "= first call" % (threads, "" if threads == 1 else "s"),
-               timing, setup=setup, err=err)
+    for t, w, tensors in peers.torch_runs(request, info, inputs):
+        if "torch" in impls:
+            call = torch_eager(w, tensors)
+            timing = measure(call, reps, warmup)
+            what = ("3 F.linear, F.silu, *" if w["act"] == "swiglu" else
+                    "F.linear(x, w.T, b), F.%s" % w["act"].replace(
+                        "gelu_tanh", "gelu(approximate=tanh)"))
+            results.append(row(
+                w, "torch", t,
+                "%s (weights in torch's out x in layout), %s, allocates its "
+                "outputs" % (what, threads_note(torch.get_num_threads())),
+                timing, err=error(w, tensors, call())))
+        if "torch_compile" in impls:
+            # The weights in torch's (out, in) layout, as torch_eager's.
+            if w["act"] != "swiglu":
+                args = [tensors[0], tensors[1].t().contiguous(), tensors[2]]
+            else:
+                args = [tensors[0]] + [a.t().contiguous() for a in tensors[1:]]
+            results.append(peers.run_torch_compile(
+                w, torch_function(w), args, t, reps, warmup,
+                lambda y: error(w, tensors, y)))
 
 
 # --- numpy / OpenBLAS ---------------------------------------------------------
@@ -222,7 +162,7 @@ def numpy_kernel(w, tensors):
     """np.matmul into a preallocated Y (sgemm, the weights as given), then
     the bias and activation in place, through torch on the same memory."""
     import numpy as np
-    a = [v.numpy() for _, v in tensors]
+    a = [v.numpy() for v in tensors]
     m, k, n = w["m"], w["k"], w["n"]
     if w["act"] == "swiglu":
         h1 = np.empty((m, n), np.float32)
@@ -239,7 +179,7 @@ def numpy_kernel(w, tensors):
             return y
         return call
     y = np.empty((m, n), np.float32)
-    ty, tb = torch.from_numpy(y), tensors[2][1]
+    ty, tb = torch.from_numpy(y), tensors[2]
     act_ = activation_(w["act"])
 
     def call():
@@ -258,8 +198,8 @@ def run_numpy(request, results, skipped, info, threads=None):
     info["numpy_blas"] = description
     if threads is None and not controllable:
         for t in request["threads"]:
-            child = run_child(["--numpy-threads=%d" % t], request,
-                              {"OPENBLAS_NUM_THREADS": str(t)})
+            child = peers.run_child(["--numpy-threads=%d" % t], request,
+                                    {"OPENBLAS_NUM_THREADS": str(t)})
             results.extend(child["results"])
             skipped.extend(child["skipped"])
         return
@@ -280,133 +220,32 @@ def run_numpy(request, results, skipped, info, threads=None):
                 how = "OPENBLAS_NUM_THREADS"
             results.append(row(
                 w, "numpy", t,
-                "np.matmul (%s, %d thread%s by %s), then %s in place "
-                "(torch)" % (description, t, "" if t == 1 else "s", how,
-                             "silu*" if w["act"] == "swiglu"
-                             else "bias + " + w["act"]),
+                "np.matmul (%s, %s by %s), then %s in place (torch)" % (
+                    description, threads_note(t), how,
+                    "silu*" if w["act"] == "swiglu" else "bias + " + w["act"]),
                 timing, err=err))
-
-
-# --- IREE ---------------------------------------------------------------------
-
-def iree_versions():
-    from importlib import metadata
-    return "iree-base-compiler %s, iree-base-runtime %s" % (
-        metadata.version("iree-base-compiler"),
-        metadata.version("iree-base-runtime"))
-
-
-def run_iree(request, results, skipped, info):
-    try:
-        import iree.compiler as ireec
-        import iree.runtime  # noqa: F401 (in the children; fail early here)
-        info["iree"] = iree_versions()
-    except Exception as e:
-        skipped.append("iree: not available (%s); .venv/bin/pip install -r "
-                       "tools/requirements-bench.txt" % failure(e))
-        return
-    # Compiled once per workload, here; run by a child per thread count.
-    with tempfile.TemporaryDirectory(prefix="act-bench-iree") as tmp:
-        items = []
-        for i, w in enumerate(request["workloads"]):
-            start = time.perf_counter()
-            try:
-                vmfb = ireec.compile_str(w["linalg"], extra_args=IREE_FLAGS)
-            except Exception as e:
-                for t in request["threads"]:
-                    results.append(row(w, "iree", t,
-                                       "iree compile failed: " + failure(e)))
-                continue
-            path = os.path.join(tmp, "%d.vmfb" % i)
-            with open(path, "wb") as f:
-                f.write(vmfb)
-            items.append(dict(w, vmfb=path,
-                              compile_s=time.perf_counter() - start))
-        if not items:
-            return
-        for t in request["threads"]:
-            try:
-                child = run_child(["--iree-threads=%d" % t],
-                                  dict(request, workloads=items))
-            except Exception as e:
-                skipped.append("iree at %d threads: %s" % (t, failure(e)))
-                continue
-            results.extend(child["results"])
-            skipped.extend(child["skipped"])
-
-
-def iree_child(request, threads):
-    import iree.runtime as rt
-    # Before any device exists: the executor reads its topology once.
-    rt.flags.parse_flags("--task_topology_max_group_count=%d" % threads)
-    device = rt.get_device("local-task")
-    config = rt.Config(device=device)
-    results, skipped = [], []
-    reps, warmup = request["repetitions"], request["warmup"]
-    for w in request["workloads"]:
-        tensors = inputs(w)
-        try:
-            ctx = rt.SystemContext(config=config)
-            with open(w["vmfb"], "rb") as f:
-                ctx.add_vm_module(rt.VmModule.copy_buffer(ctx.instance,
-                                                          f.read()))
-            k = ctx.modules.module["k"]
-            args = [rt.asdevicearray(device, v.numpy()) for _, v in tensors]
-            timing = measure(lambda: k(*args), reps, warmup)
-            err = error(w, tensors, k(*args).to_host())
-        except Exception as e:
-            results.append(row(w, "iree", threads,
-                               "iree run failed: " + failure(e)))
-            continue
-        results.append(row(
-            w, "iree", threads,
-            "%s, llvm-cpu target-cpu=host, local-task %d thread%s "
-            "(task_topology_max_group_count), allocates Y" % (
-                iree_versions(), threads, "" if threads == 1 else "s"),
-            timing, setup=w["compile_s"], err=err))
-    return {"results": results, "skipped": skipped}
 
 
 # --- Driver -------------------------------------------------------------------
 
-def run_child(args, request, env=None):
-    """This script under the same python with `args`, `request` on stdin;
-    its JSON answer."""
-    environment = dict(os.environ)
-    environment.update(env or {})
-    done = subprocess.run([sys.executable, os.path.abspath(__file__)] + args,
-                          input=json.dumps(request), capture_output=True,
-                          text=True, env=environment)
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise RuntimeError("child %s exited %d" % (" ".join(args),
-                                                   done.returncode))
-    return json.loads(done.stdout)
+def run(request, impls, results, skipped, info):
+    if "torch" in impls or "torch_compile" in impls:
+        run_torch(request, impls, results, skipped, info)
+    if "numpy" in impls:
+        run_numpy(request, results, skipped, info)
+    if "iree" in impls:
+        peers.run_iree(request, results, skipped, info)
 
 
-def main():
-    request = json.load(sys.stdin)
-    options = dict(a[2:].split("=", 1) for a in sys.argv[1:])
-    if "iree-threads" in options:
-        answer = iree_child(request, int(options["iree-threads"]))
-    elif "numpy-threads" in options:
-        results, skipped, info = [], [], {}
-        run_numpy(request, results, skipped, info,
-                  threads=int(options["numpy-threads"]))
-        answer = {"results": results, "skipped": skipped}
-    else:
-        impls = request["impls"]
-        results, skipped, info = [], [], {}
-        if "torch" in impls or "torch_compile" in impls:
-            run_torch(request, impls, results, skipped, info)
-        if "numpy" in impls:
-            run_numpy(request, results, skipped, info)
-        if "iree" in impls:
-            run_iree(request, results, skipped, info)
-        answer = {"results": results, "skipped": skipped, "info": info}
-    json.dump(answer, _answer)
-    _answer.close()
+def numpy_child(request, threads):
+    results, skipped, info = [], [], {}
+    run_numpy(request, results, skipped, info, threads=threads)
+    return {"results": results, "skipped": skipped}
+
+
+def iree_child(request, threads):
+    return peers.iree_child(request, threads, inputs, error)
 
 
 if __name__ == "__main__":
-    main()
+    peers.main(run, {"iree-threads": iree_child, "numpy-threads": numpy_child})
