@@ -267,6 +267,9 @@ private:
   /// of its NR columns real, the others -inf), through the chain.
   SmallVector<Value> scoreTile(Value flat, ArrayRef<Value> batch, Value row,
                                int64_t height, Value panel, int64_t valid);
+  /// The rows of the block starting at row `first` (fewer in the last
+  /// block), its full MR-row tiles, and whether rows remain after them.
+  std::tuple<Value, Value, Value> blockRows(Value first);
   /// Row tiles [0, tiles) of MR rows, then the remaining `rest` rows when
   /// `hasRest`: `body(firstRow, height, iter)`.
   SmallVector<Value>
@@ -479,6 +482,17 @@ SmallVector<Value> AttentionEmitter::scoreTile(Value flat,
   return accs;
 }
 
+std::tuple<Value, Value, Value> AttentionEmitter::blockRows(Value first) {
+  Value height =
+      arith::MinUIOp::create(b, index(config.rowsPerBlock),
+                             arith::SubIOp::create(b, index(rows), first));
+  Value tiles = arith::DivUIOp::create(b, height, index(config.mr));
+  Value hasRest = arith::CmpIOp::create(
+      b, arith::CmpIPredicate::ne,
+      arith::RemUIOp::create(b, height, index(config.mr)), index(0));
+  return {height, tiles, hasRest};
+}
+
 SmallVector<Value> AttentionEmitter::rowTiles(
     Value tiles, Value hasRest, int64_t rest, ValueRange iter,
     function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> body) {
@@ -501,12 +515,8 @@ Value AttentionEmitter::scoresBlock(Value flat, Value first, Value dest) {
   int64_t nr = config.nr, block = config.rowsPerBlock;
   int64_t full = cols / nr, tail = cols % nr, rest = rows % config.mr;
   SmallVector<Value> batch = batchValues(flat);
-  Value height = arith::MinUIOp::create(
-      b, index(block), arith::SubIOp::create(b, index(rows), first));
-  Value tiles = arith::DivUIOp::create(b, height, index(config.mr));
-  Value hasRest = arith::CmpIOp::create(
-      b, arith::CmpIPredicate::ne,
-      arith::RemUIOp::create(b, height, index(config.mr)), index(0));
+  Value height, tiles, hasRest;
+  std::tie(height, tiles, hasRest) = blockRows(first);
   Value minusInf = f32(-std::numeric_limits<double>::infinity());
 
   // Running maxima per row, elementwise over the panels.
@@ -779,12 +789,8 @@ Value AttentionEmitter::attentionBlock(Value flat, Value first, Value dest) {
   int64_t chunks = (valueCols + nr - 1) / nr;
   const act::ContractionInfo &o = *match.output;
   SmallVector<Value> batch = batchValues(flat);
-  Value height = arith::MinUIOp::create(
-      b, index(block), arith::SubIOp::create(b, index(rows), first));
-  Value tiles = arith::DivUIOp::create(b, height, index(config.mr));
-  Value hasRest = arith::CmpIOp::create(
-      b, arith::CmpIPredicate::ne,
-      arith::RemUIOp::create(b, height, index(config.mr)), index(0));
+  Value height, tiles, hasRest;
+  std::tie(height, tiles, hasRest) = blockRows(first);
   Type f32Type = b.getF32Type();
 
   // The block's output accumulators, maxima, sums and rescaling factors, and
