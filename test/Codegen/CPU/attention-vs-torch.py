@@ -9,8 +9,8 @@
 # generic. Also the probabilities alone (softmax, log_softmax, softmin), a
 # classifier head log_softmax(X W + b), O together with P (a second use of
 # the softmax: the flash kernel is refused, the scores kernel writes P and
-# P V is a matmul of its own) against O alone, and 1 against
-# 2 threads. Special values: NaN in Q and K, +Inf in a score, in K and in V,
+# P V is a matmul of its own) against O alone, 1 against 2 threads, and the
+# AVX2 kernels (--target-cpu=znver3) on an AVX-512 host. Special values: NaN in Q and K, +Inf in a score, in K and in V,
 # fully masked rows (NaN, as torch.softmax of a row of -inf), rows whose
 # first keys are masked, large and huge scores.
 #
@@ -535,6 +535,19 @@ two = attention_case("threads2", "generic", [2], L, S, d, q=q, k=k, v=v,
 if one and two:
     print("  1 and 2 threads %s bit for bit" %
           ("equal" if np.array_equal(one[0][0], two[0][0]) else "differ"))
+
+# 5. The AVX2 kernels (6 x 16 tiles, 128-key blocks): compiled for Zen 3,
+# which every x86-64 host with AVX2 and FMA runs; odd shapes, a padding mask
+# with fully masked rows, causal, and the scores kernel.
+avx2 = ["--target-cpu=znver3"]
+attention_case("avx2_gen_b2_100x300_d64_pad", "generic", [2], 100, 300, 64,
+               mask="bcast", extra=avx2)
+attention_case("avx2_mm_7x777_d32_causal", "matmul_tmaps", [], 7, 777, 32,
+               mask="causal", extra=avx2)
+attention_case("avx2_bmm_b3_129x33_d128", "bmm_transpose", [3], 129, 33, 128,
+               extra=avx2)
+attention_case("avx2_scores_b2_61x300_d64", "generic", [2], 61, 300, 64,
+               results=("p",), extra=avx2)
 
 print("  (%.1f s)" % (time.time() - start))
 print("attention: %d passed, %d failed" % (passed, failed))
