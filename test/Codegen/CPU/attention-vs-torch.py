@@ -57,7 +57,6 @@
 
 import math
 import os
-import subprocess
 import sys
 import time
 
@@ -72,68 +71,41 @@ U = 2.0**-24
 TINY = 2.0**-126
 C = 2.0
 NINF = "0xFF800000"
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
+from act_vs_torch import Harness, t  # noqa: E402
+
+harness = Harness(act_run, work)
+run, check = harness.run, harness.check
 start = time.time()
 
 
-def t(shape, ty="f32"):
-    return "tensor<%sx%s>" % ("x".join(map(str, shape)), ty)
 
 
-def run(name, mlir, inputs, nresults, extra=()):
-    path = os.path.join(work, name + ".mlir")
-    with open(path, "w") as f:
-        f.write(mlir)
-    args = [act_run, path]
-    for i, a in enumerate(inputs):
-        p = os.path.join(work, "%s.in%d.npy" % (name, i))
-        np.save(p, a)
-        args.append("--input=@" + p)
-    outs = [os.path.join(work, "%s.out%d.npy" % (name, i))
-            for i in range(nresults)]
-    args += ["--output=@" + p for p in outs] + list(extra)
-    r = subprocess.run(args, capture_output=True, text=True)
-    if r.returncode:
-        global failed
-        print("FAILED %s: act-run exit %d\n%s%s" % (name, r.returncode,
-                                                   r.stdout, r.stderr))
-        failed += 1
-        return None
-    return [np.load(p) for p in outs]
 
 
-def check(name, got, ref, bound):
-    """Elementwise: NaN where ref is NaN, equal infinities, else within."""
-    global passed, failed
-    ref = np.asarray(ref, dtype=np.float64)
-    got = np.asarray(got, dtype=np.float64)
-    ok = got.shape == ref.shape
-    if not ok:
-        print("FAILED %s: shape %s, expected %s" % (name, got.shape, ref.shape))
-        failed += 1
-        return
-    nan_ok = np.array_equal(np.isnan(got), np.isnan(ref))
-    inf = np.isinf(ref)
-    inf_ok = np.array_equal(got[inf], ref[inf])
-    finite = ~np.isnan(ref) & ~inf
-    bound = np.broadcast_to(bound, ref.shape)
-    err = np.abs(got[finite] - ref[finite])
-    allowed = bound[finite] + 4 * np.spacing(
-        np.abs(ref[finite]).astype(np.float32)).astype(np.float64) + 1e-45
-    ratio = err / allowed
-    use = float(np.max(np.where(np.isnan(ratio), np.inf, ratio), initial=0.0))
-    ok = nan_ok and inf_ok and use <= 1.0
-    print("%s %s: max err %.3g, %.3f of the bound%s%s" %
-          ("ok" if ok else "FAILED", name,
-           float(np.nanmax(err, initial=0.0)), use,
-           "" if nan_ok else " (NaN mismatch: %d got, %d expected)" %
-           (np.isnan(got).sum(), np.isnan(ref).sum()),
-           "" if inf_ok else " (Inf mismatch)"))
-    passed += ok
-    failed += not ok
 
 
 # ---------------------------------------------------------------- the IR
+
+def generic_contraction(res, a, b, init, ta, tb, tc, bdims, ia, ib, ic,
+                        loops=("i", "j", "kk")):
+    """res = a b as a linalg.generic over batch loops b0.., then `loops` (the
+    last one reduced), operands indexed by ia, ib and the result by ic."""
+    bl = ["b%d" % i for i in range(len(bdims))]
+    dims = ", ".join(bl + list(loops))
+    amap = lambda idx: "affine_map<(%s) -> (%s)>" % (dims, ", ".join(bl + list(idx)))
+    its = ", ".join(['"parallel"'] * (len(bl) + 2) + ['"reduction"'])
+    tag = res[1:]
+    return [
+        "  %s = linalg.generic {indexing_maps = [%s, %s, %s], iterator_types = [%s]}"
+        " ins(%s, %s : %s, %s) outs(%s : %s) {" %
+        (res, amap(ia), amap(ib), amap(ic), its, a, b, ta, tb, init, tc),
+        "  ^bb0(%%a_%s: f32, %%b_%s: f32, %%acc_%s: f32):" % (tag, tag, tag),
+        "    %%pr_%s = arith.mulf %%a_%s, %%b_%s : f32" % (tag, tag, tag),
+        "    %%sm_%s = arith.addf %%acc_%s, %%pr_%s : f32" % (tag, tag, tag),
+        "    linalg.yield %%sm_%s : f32" % tag,
+        "  } -> %s" % tc]
+
 
 def scores_ir(form, bdims, L, S, d):
     """Q K^T from a fill of 0 into %sc; returns (arg types, lines)."""
@@ -142,21 +114,8 @@ def scores_ir(form, bdims, L, S, d):
              "  %%zs = linalg.fill ins(%%c0 : f32) outs(%%es : %s) -> %s" %
              (T, T)]
     if form in ("generic", "generic4"):
-        n = len(bdims)
-        bl = ["b%d" % i for i in range(n)]
-        dims = ", ".join(bl + ["i", "j", "kk"])
-        pre = "".join(x + ", " for x in bl)
-        maps = ("affine_map<(%s) -> (%si, kk)>, affine_map<(%s) -> (%sj, kk)>, "
-                "affine_map<(%s) -> (%si, j)>" % (dims, pre, dims, pre, dims, pre))
-        its = ", ".join(['"parallel"'] * (n + 2) + ['"reduction"'])
-        lines += [
-            "  %%sc = linalg.generic {indexing_maps = [%s], iterator_types = [%s]}"
-            " ins(%%q, %%k : %s, %s) outs(%%zs : %s) {" % (maps, its, q, k, T),
-            "  ^bb0(%a: f32, %b: f32, %acc: f32):",
-            "    %pr = arith.mulf %a, %b : f32",
-            "    %sm = arith.addf %acc, %pr : f32",
-            "    linalg.yield %sm : f32",
-            "  } -> %s" % T]
+        lines += generic_contraction("%sc", "%q", "%k", "%zs", q, k, T, bdims,
+                                     ("i", "kk"), ("j", "kk"), ("i", "j"))
     elif form == "bmm_transpose":
         kt = t(bdims + [d, S])
         lines += [
@@ -231,21 +190,9 @@ def attention_ir(form, bdims, L, S, d, dv, scale, div=False, mask=None,
             lines.append("  %%o = %s ins(%%p, %%v : %s, %s) outs(%%zo : %s) -> %s"
                          % (name, T, V, O, O))
         else:
-            n = len(bdims)
-            bl = ["b%d" % i for i in range(n)]
-            dims = ", ".join(bl + ["i", "n", "j"])
-            pre = "".join(x_ + ", " for x_ in bl)
-            maps = ("affine_map<(%s) -> (%si, j)>, affine_map<(%s) -> (%sj, n)>, "
-                    "affine_map<(%s) -> (%si, n)>" % (dims, pre, dims, pre, dims, pre))
-            its = ", ".join(['"parallel"'] * (n + 2) + ['"reduction"'])
-            lines += [
-                "  %%o = linalg.generic {indexing_maps = [%s], iterator_types = [%s]}"
-                " ins(%%p, %%v : %s, %s) outs(%%zo : %s) {" % (maps, its, T, V, O),
-                "  ^bb0(%a2: f32, %b2: f32, %acc2: f32):",
-                "    %pr2 = arith.mulf %a2, %b2 : f32",
-                "    %sm2 = arith.addf %acc2, %pr2 : f32",
-                "    linalg.yield %sm2 : f32",
-                "  } -> %s" % O]
+            lines += generic_contraction("%o", "%p", "%v", "%zo", T, V, O,
+                                         bdims, ("i", "j"), ("j", "n"),
+                                         ("i", "n"), loops=("i", "n", "j"))
         rets.append("%o")
         rtypes.append(O)
     if "p" in results:
@@ -550,4 +497,4 @@ attention_case("avx2_scores_b2_61x300_d64", "generic", [2], 61, 300, 64,
                results=("p",), extra=avx2)
 
 print("  (%.1f s)" % (time.time() - start))
-print("attention: %d passed, %d failed" % (passed, failed))
+harness.summary("attention")

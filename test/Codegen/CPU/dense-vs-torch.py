@@ -14,7 +14,6 @@
 # CHECK: dense: {{[0-9]+}} passed, 0 failed
 
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -24,7 +23,11 @@ act_run, work = sys.argv[1:3]
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(7)
 U = 2.0**-24
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
+from act_vs_torch import Harness, t  # noqa: E402
+
+harness = Harness(act_run, work)
+run, check = harness.run, harness.check
 
 ACTS = {
     "gelu": ("act.gelu %a", lambda z: torch.nn.functional.gelu(z)),
@@ -36,48 +39,10 @@ ACTS = {
 }
 
 
-def t(shape, ty="f32"):
-    return "tensor<%sx%s>" % ("x".join(map(str, shape)), ty)
 
 
-def run(name, mlir, inputs, nresults, extra=()):
-    path = os.path.join(work, name + ".mlir")
-    with open(path, "w") as f:
-        f.write(mlir)
-    args = [act_run, path]
-    for i, a in enumerate(inputs):
-        p = os.path.join(work, "%s.in%d.npy" % (name, i))
-        np.save(p, a)
-        args.append("--input=@" + p)
-    outs = [os.path.join(work, "%s.out%d.npy" % (name, i))
-            for i in range(nresults)]
-    args += ["--output=@" + p for p in outs] + list(extra)
-    r = subprocess.run(args, capture_output=True, text=True)
-    if r.returncode:
-        print("FAILED %s: act-run exit %d\n%s%s" % (name, r.returncode,
-                                                   r.stdout, r.stderr))
-        return None
-    return [np.load(p) for p in outs]
 
 
-def check(name, got, ref, bound):
-    """Elementwise: NaN where ref is NaN, equal infinities, else within."""
-    global passed, failed
-    ref = np.asarray(ref, dtype=np.float64)
-    got = np.asarray(got, dtype=np.float64)
-    nan_ok = np.array_equal(np.isnan(got), np.isnan(ref))
-    inf = np.isinf(ref)
-    inf_ok = np.array_equal(got[inf], ref[inf])
-    finite = ~np.isnan(ref) & ~inf
-    err = np.abs(got[finite] - ref[finite])
-    allowed = bound[finite] + 4 * np.spacing(np.abs(ref[finite]).astype(np.float32)).astype(np.float64) + 1e-30
-    use = float(np.max(err / allowed)) if err.size else 0.0
-    ok = nan_ok and inf_ok and use <= 1.0
-    print("%s %s: max err %.3g, %.3f of the bound%s" %
-          ("ok" if ok else "FAILED", name, float(err.max()) if err.size else 0,
-           use, "" if nan_ok and inf_ok else " (NaN/Inf mismatch)"))
-    passed += ok
-    failed += not ok
 
 
 def dense_ir(m, k, n, act, fn="dense", also_z=False):
@@ -160,8 +125,7 @@ if fused and unfused:
     check("unfused_z", unfused[1], x.astype(np.float64) @ w, bound)
     same = np.array_equal(fused[0], unfused[0])
     print("%s fused == unfused bit for bit" % ("ok" if same else "FAILED"))
-    passed += same
-    failed += not same
+    harness.record(same)
 
 # 1 and 2 threads: each element is computed by the same instructions.
 m, k, n = 100, 64, 200
@@ -173,8 +137,7 @@ two = run("threads2", dense_ir(m, k, n, "silu"), [x, w, b], 1, ["--threads=2"])
 if one and two:
     same = np.array_equal(one[0], two[0])
     print("%s 1 thread == 2 threads bit for bit" % ("ok" if same else "FAILED"))
-    passed += same
-    failed += not same
+    harness.record(same)
     check("threads2", two[0], *dense_ref(x, w, b, "silu")[::2])
 
 # nn.Linear as torch-mlir writes it: a transposed constant-free weight, and
@@ -362,4 +325,4 @@ if out:
     bnd = (pe + p.abs() * h * U) @ torch.from_numpy(np.abs(w2)).double() + xd.abs() * U
     check("swiglu_residual", out[0], ref.numpy(), bnd.numpy())
 
-print("dense: %d passed, %d failed" % (passed, failed))
+harness.summary("dense")
