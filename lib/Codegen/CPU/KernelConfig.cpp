@@ -6,10 +6,13 @@
 
 using namespace mlir;
 
+/// B's elements from which a few rows are computed by streaming B (1 MiB of
+/// f32): below, B stays in L2 and the tiled form is as fast.
+static constexpr int64_t kStreamMinElements = int64_t(1) << 18;
+
 act::ContractionConfig act::selectContractionConfig(
     unsigned vectorBits, unsigned computeBits, int64_t m, int64_t n, int64_t k,
     bool bContiguousAlongN, bool bContiguousAlongK, bool bConstant) {
-  (void)k;
   ContractionConfig config;
   config.lanes = std::max<int64_t>(1, vectorBits / computeBits);
   // Registers for accumulators: of 16 (AVX2), two hold a row of B and one a
@@ -26,6 +29,19 @@ act::ContractionConfig act::selectContractionConfig(
     // Zen 5) and leave registers to the rows of A.
     config.dotColumns =
         std::max<int64_t>(1, std::min<int64_t>(8, accumulators / m));
+    return config;
+  }
+  // A matrix-vector product (or a few rows) against a large weight as given:
+  // a tile of columns would read each row of B in short pieces, N apart, one
+  // page each (measured at a third of numpy's sgemv). Whole rows of B in
+  // order are one stream the prefetchers follow.
+  if (bContiguousAlongN && !bConstant && m >= 1 && m <= 4 &&
+      n * k >= kStreamMinElements) {
+    config.streamForm = true;
+    config.mr = m;
+    // Chunks of at least 256 rows, at most 16: enough for 16 cores, and
+    // their partials (16 M N elements) stay small next to B.
+    config.kChunks = std::clamp<int64_t>(k / 256, 1, 16);
     return config;
   }
   // The tile of the BLIS/oneDNN kernels: two registers of B per row.

@@ -40,6 +40,10 @@ using namespace mlir;
 /// a compile-time copy would double a huge constant.
 static constexpr int64_t kMaxConstantPackElements = int64_t(1) << 26;
 
+/// Rows of B the streaming form reads at once: as many streams in flight,
+/// and one load and store of the partial row per that many FMAs.
+static constexpr int64_t kStreamRows = 4;
+
 namespace {
 
 /// A contraction and the elementwise op consuming it, fused into it.
@@ -119,6 +123,13 @@ private:
                            bool full, ValueRange dests);
   /// The dot-product form (`config.dotForm`).
   SmallVector<Value> dotProducts(ValueRange dests);
+  /// The streaming form (`config.streamForm`).
+  SmallVector<Value> streamRows(ValueRange dests);
+  /// Columns [0, N) one vector of `lanes` at a time, the last one masked
+  /// when N is not a multiple: `body(j, full, iter)` returns the new iter.
+  SmallVector<Value>
+  columnVectors(ValueRange iter,
+                function_ref<SmallVector<Value>(Value, bool, ValueRange)> body);
 
   ImplicitLocOpBuilder &b;
   Contraction &c;
@@ -385,6 +396,151 @@ SmallVector<Value> ContractionEmitter::dotProducts(ValueRange dests) {
   return results;
 }
 
+SmallVector<Value> ContractionEmitter::columnVectors(
+    ValueRange iter,
+    function_ref<SmallVector<Value>(Value, bool, ValueRange)> body) {
+  int64_t n = ranges[c.n], lanes = config.lanes;
+  int64_t full = n / lanes * lanes;
+  SmallVector<Value> results(iter);
+  if (full)
+    results =
+        forLoop(index(0), index(full), index(lanes), results,
+                [&](Value j, ValueRange inner) { return body(j, true, inner); })
+            ->getResults();
+  if (full < n)
+    results = body(index(full), false, results);
+  return results;
+}
+
+/// partial[chunk, r, :] = sum over the chunk's k of A[r, k] * B[k, :], each
+/// row of B read once, whole and in order, then C = init + sum over chunks
+/// of the partials, in chunk order, with the epilogue applied.
+SmallVector<Value> ContractionEmitter::streamRows(ValueRange dests) {
+  int64_t m = ranges[c.m], k = ranges[c.k];
+  int64_t perChunk = (k + config.kChunks - 1) / config.kChunks;
+  int64_t chunks = (k + perChunk - 1) / perChunk;
+  int64_t lanes = config.lanes;
+  VectorType vectorType = VectorType::get({lanes}, c.computeType);
+  Value zeros = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(vectorType, b.getZeroAttr(c.computeType)));
+  Value partials = bufferization::AllocTensorOp::create(
+      b, RankedTensorType::get({chunks, m, ranges[c.n]}, c.computeType),
+      ValueRange{});
+  auto write = [&](Value v, Value dest, ValueRange indices, bool full) {
+    return vector::TransferWriteOp::create(
+               b, v, dest, indices,
+               AffineMap::getMinorIdentityMap(3, 1, b.getContext()),
+               ArrayRef<bool>{full})
+        .getResult();
+  };
+  scf::ForOp chunkLoop = forLoop(
+      index(0), index(chunks), index(1), ValueRange{partials},
+      [&](Value chunk, ValueRange iter) -> SmallVector<Value> {
+        SmallVector<Value> p(iter);
+        for (int64_t r = 0; r < m; ++r)
+          p = columnVectors(p, [&](Value j, bool full, ValueRange inner) {
+            return SmallVector<Value>{
+                write(zeros, inner[0], {chunk, index(r), j}, full)};
+          });
+        Value first = arith::MulIOp::create(b, chunk, index(perChunk));
+        Value last = arith::MinSIOp::create(
+            b, arith::AddIOp::create(b, first, index(perChunk)), index(k));
+        // `rows` rows of B from kk: one FMA chain per row of C.
+        auto step = [&](Value kk, int64_t rows,
+                        ValueRange inner) -> SmallVector<Value> {
+          DenseMap<unsigned, Value> ivs(batchIvs);
+          SmallVector<Value> splats; // [q * m + r]
+          for (int64_t q = 0; q < rows; ++q) {
+            ivs[c.k] = arith::AddIOp::create(b, kk, index(q));
+            for (int64_t r = 0; r < m; ++r) {
+              ivs[c.m] = index(r);
+              Value a =
+                  tensor::ExtractOp::create(b, c.a.source, c.a.indicesFor(ivs));
+              if (a.getType() != c.computeType)
+                a = arith::ExtFOp::create(b, c.computeType, a);
+              splats.push_back(vector::BroadcastOp::create(b, vectorType, a));
+            }
+          }
+          return columnVectors(
+              inner,
+              [&](Value j, bool full, ValueRange cols) -> SmallVector<Value> {
+                SmallVector<Value> bRows;
+                for (int64_t q = 0; q < rows; ++q) {
+                  ivs[c.k] = arith::AddIOp::create(b, kk, index(q));
+                  ivs[c.n] = j;
+                  bRows.push_back(act::readRow(b, c.b.source,
+                                               c.b.indicesFor(ivs), lanes, full,
+                                               c.computeType));
+                }
+                Value dest = cols[0];
+                for (int64_t r = 0; r < m; ++r) {
+                  SmallVector<Value> at{chunk, index(r), j};
+                  Value acc =
+                      act::readRow(b, dest, at, lanes, full, c.computeType);
+                  for (int64_t q = 0; q < rows; ++q) {
+                    Value a = splats[q * m + r];
+                    acc =
+                        fma ? Value(vector::FMAOp::create(b, a, bRows[q], acc))
+                            : Value(arith::AddFOp::create(
+                                  b, arith::MulFOp::create(b, a, bRows[q]),
+                                  acc));
+                  }
+                  dest = write(acc, dest, at, full);
+                }
+                return {dest};
+              });
+        };
+        // Groups of kStreamRows rows of B (several streams in flight), then
+        // the chunk's remaining rows one at a time.
+        Value count = arith::SubIOp::create(b, last, first);
+        Value grouped = arith::AddIOp::create(
+            b, first,
+            arith::MulIOp::create(
+                b, arith::DivUIOp::create(b, count, index(kStreamRows)),
+                index(kStreamRows)));
+        p = forLoop(first, grouped, index(kStreamRows), p,
+                    [&](Value kk, ValueRange inner) {
+                      return step(kk, kStreamRows, inner);
+                    })
+                ->getResults();
+        return forLoop(grouped, last, index(1), p,
+                       [&](Value kk, ValueRange inner) {
+                         return step(kk, 1, inner);
+                       })
+            ->getResults();
+      });
+  chunkLoop->setAttr(act::kParallelLoopAttr, b.getUnitAttr());
+  partials = chunkLoop.getResult(0);
+
+  SmallVector<Value> results(dests);
+  for (int64_t r = 0; r < m; ++r)
+    results = columnVectors(
+        results,
+        [&](Value j, bool full, ValueRange iter) -> SmallVector<Value> {
+          Value sum;
+          if (c.fillValue) {
+            Value v = c.fillValue;
+            if (v.getType() != c.computeType)
+              v = arith::ExtFOp::create(b, c.computeType, v);
+            sum = vector::BroadcastOp::create(b, vectorType, v);
+          } else {
+            SmallVector<Value> indices;
+            for (unsigned loop : c.batch)
+              indices.push_back(batchIvs.lookup(loop));
+            indices.append({index(r), j});
+            sum = act::readRow(b, c.init, indices, lanes, full, c.computeType);
+          }
+          for (int64_t chunk = 0; chunk < chunks; ++chunk)
+            sum = arith::AddFOp::create(
+                b, sum,
+                act::readRow(b, partials, {index(chunk), index(r), j}, lanes,
+                             full, c.computeType));
+          return store(applyEpilogue(index(r), sum, j, full, lanes), index(r),
+                       j, full, iter);
+        });
+  return results;
+}
+
 SmallVector<Value> ContractionEmitter::microKernel(Value i, int64_t height,
                                                    Value p, Value j,
                                                    int64_t width, Value bPanel,
@@ -580,6 +736,8 @@ SmallVector<Value> ContractionEmitter::emit() {
     }
     if (config.dotForm)
       return dotProducts(iter);
+    if (config.streamForm)
+      return streamRows(iter);
     SmallVector<Value> results(iter);
     if (config.packA)
       packedA = packRowBlocks();

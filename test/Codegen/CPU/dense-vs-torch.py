@@ -226,6 +226,42 @@ out = run("matmul_transpose_b", tmaps, [x, wt], 1)
 if out:
     check("matmul_transpose_b", out[0], x.astype(np.float64) @ wt.T, bound)
 
+# A few rows against a large weight given at run time as [K, N] (the
+# streaming kernel: K in up to 16 fixed chunks, each streaming whole rows of
+# B into partial rows of C, summed in chunk order): M = 1 to 4, K off the
+# chunk and row-group sizes, N off the vector width, NaN in x and +-Inf in
+# w; then 1 against 2 threads bit for bit (the chunks do not depend on the
+# thread count).
+for (m, k, n, act) in [(1, 4101, 70, "relu"), (2, 600, 515, "silu"),
+                       (3, 1025, 257, "gelu_tanh"), (4, 513, 1000, "gelu"),
+                       (1, 2048, 128, "none")]:
+    x = rng.standard_normal((m, k), dtype=np.float32)
+    w = (rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)
+    b = rng.standard_normal(n, dtype=np.float32)
+    if m > 1:
+        x[1, 5] = np.nan
+        w[3, 2] = np.inf
+        w[k - 1, n - 1] = -np.inf
+    name = "stream_%dx%dx%d_%s" % (m, k, n, act)
+    out = run(name, dense_ir(m, k, n, act), [x, w, b], 1)
+    if out:
+        y, _, bound = dense_ref(x, w, b, act)
+        check(name, out[0], y, np.nan_to_num(bound, posinf=0))
+m, k, n = 2, 4096, 300
+x = rng.standard_normal((m, k), dtype=np.float32)
+w = (rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)
+b = rng.standard_normal(n, dtype=np.float32)
+one = run("stream_threads1", dense_ir(m, k, n, "gelu"), [x, w, b], 1,
+          ["--threads=1"])
+two = run("stream_threads2", dense_ir(m, k, n, "gelu"), [x, w, b], 1,
+          ["--threads=2"])
+if one and two:
+    same = np.array_equal(one[0], two[0])
+    print("%s streamed: 1 thread == 2 threads bit for bit" %
+          ("ok" if same else "FAILED"))
+    harness.record(same)
+    check("stream_threads2", two[0], *dense_ref(x, w, b, "gelu")[::2])
+
 # A linalg.generic contraction reading A transposed (A^T stored K x M).
 m, k, n = 13, 21, 35
 at = rng.standard_normal((k, m), dtype=np.float32)

@@ -193,3 +193,54 @@ func.func @gemv_transposed_weight(%x: tensor<1x100xf32>, %w: tensor<40x100xf32>)
   } -> tensor<1x40xf32>
   return %y : tensor<1x40xf32>
 }
+
+// -----
+
+// Two rows against a large weight given at run time as [K, N]: K is cut
+// into 3 fixed chunks of 334 rows (parallel) with a partial C each; a chunk
+// reads 4 rows of B at a time, whole and in order, into its partial rows
+// (the last 1001 - 3 x 334 + 1 = 1 row alone). Then C = the partials summed
+// in chunk order, with the bias and relu, stored once.
+// CHECK-LABEL: func.func @gemv_streamed
+// CHECK-NOT: linalg.
+// CHECK: %[[P:.*]] = bufferization.alloc_tensor() : tensor<3x2x300xf32>
+// CHECK: %[[PS:.*]] = scf.for %[[CH:.*]] = %c0 to %c3 step %c1 iter_args(%{{.*}} = %[[P]])
+// CHECK:   arith.muli %[[CH]], %c334
+// CHECK:   scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %c4
+// AVX512:    scf.for %[[J:.*]] = %c0 to %c288 step %c16
+// AVX2:      scf.for %[[J:.*]] = %c0 to %c296 step %c8
+// CHECK:       vector.transfer_read %arg1[%[[K]], %[[J]]]
+// CHECK-COUNT-3: vector.transfer_read %arg1
+// CHECK:       vector.transfer_read %{{.*}}[%[[CH]], %c0, %[[J]]]
+// CHECK-COUNT-4: vector.fma
+// CHECK:       vector.transfer_write {{.*}}[%[[CH]], %c0, %[[J]]]
+// CHECK:       vector.transfer_read %{{.*}}[%[[CH]], %c1, %[[J]]]
+// CHECK-COUNT-4: vector.fma
+// CHECK:       vector.transfer_write {{.*}}[%[[CH]], %c1, %[[J]]]
+// CHECK:   scf.for %{{.*}} step %c1
+// CHECK: } {act.parallel}
+// CHECK: scf.for %[[J2:.*]] = %c0 to
+// CHECK:   %[[P0:.*]] = vector.transfer_read %[[PS]][%c0, %c0, %[[J2]]]
+// CHECK:   %[[S0:.*]] = arith.addf %[[P0]], %cst
+// CHECK:   %[[P1:.*]] = vector.transfer_read %[[PS]][%c1, %c0, %[[J2]]]
+// CHECK:   %[[S1:.*]] = arith.addf %[[S0]], %[[P1]]
+// CHECK:   %[[P2:.*]] = vector.transfer_read %[[PS]][%c2, %c0, %[[J2]]]
+// CHECK:   %[[S2:.*]] = arith.addf %[[S1]], %[[P2]]
+// CHECK:   %[[BIAS:.*]] = vector.transfer_read %arg2[%[[J2]]]
+// CHECK:   %[[Z:.*]] = arith.addf %[[S2]], %[[BIAS]]
+// CHECK:   arith.maximumf %[[Z]]
+// CHECK:   vector.transfer_write {{.*}}[%c0, %[[J2]]] {in_bounds = [true]}
+func.func @gemv_streamed(%x: tensor<2x1001xf32>, %w: tensor<1001x300xf32>, %b: tensor<300xf32>) -> tensor<2x300xf32> {
+  %e = tensor.empty() : tensor<2x300xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<2x300xf32>) -> tensor<2x300xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<2x1001xf32>, tensor<1001x300xf32>) outs(%f : tensor<2x300xf32>) -> tensor<2x300xf32>
+  %bb = linalg.broadcast ins(%b : tensor<300xf32>) outs(%e : tensor<2x300xf32>) dimensions = [0]
+  %a = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m, %bb : tensor<2x300xf32>, tensor<2x300xf32>) outs(%e : tensor<2x300xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    %r = arith.maximumf %s, %z : f32
+    linalg.yield %r : f32
+  }  -> tensor<2x300xf32>
+  return %a : tensor<2x300xf32>
+}

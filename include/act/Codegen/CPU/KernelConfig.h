@@ -34,6 +34,13 @@ struct ContractionConfig {
   /// the end; B is read once, in place, with no packing.
   bool dotForm = false;
   int64_t dotColumns = 1;
+  /// Streaming form, for a few rows against a large B read along N as given
+  /// (a weight [K, N] at run time): K is cut into `kChunks` chunks (run in
+  /// parallel), each of which reads its rows of B once, in order, into
+  /// partial rows of C; the partials are summed in chunk order. The chunks do
+  /// not depend on the thread count, so neither do the results.
+  bool streamForm = false;
+  int64_t kChunks = 1;
 };
 
 /// The configuration for a contraction of the given sizes (`m` < 0:
