@@ -16,6 +16,11 @@ search over +-1 ulp changes. g itself is evaluated by mpmath in 60 digits.
   python3 tools/reference/fit_vecmath.py         # every kernel
   python3 tools/reference/fit_vecmath.py erfc    # one kernel
 
+gelu_grad is a rational P/Q instead (fit_rational_f32, f32 only): the same
+Lawson weights on Loeb's linearisation |f Q - P| / Q of the relative error,
+the coefficients rounded to f32 lowest degree first with the rest refitted,
+then the same +-1 ulp search.
+
 Prints C++ initialisers and the weighted error of the rounded polynomial
 (approximation only, no evaluation rounding) in units of 2^-24. Takes a few
 minutes.
@@ -175,6 +180,96 @@ def fit_f64(g, w, a, b, terms, grid=2000):
     return fixed
 
 
+def fit_rational_f32(g, a, b, degree, p0, grid=3000, iters=300):
+    """P/Q of the given degree minimising max |P/Q / g - 1| on [a, b], with
+    P(0) = p0 and Q(0) = 1 fixed; returns (P, Q) rounded to f32."""
+    xs = chebyshev_grid(mp.mpf(a), mp.mpf(b), grid)
+    xv = np.array([float(v) for v in xs])
+    gv = np.array([float(g(v)) for v in xs])
+    t = xv / b  # a well-scaled variable for the least squares
+
+    def ev(c, v):
+        return sum(ck * v**k for k, ck in enumerate(c))
+
+    def err(p, q):
+        return np.abs(ev(p, xv) / ev(q, xv) / gv - 1).max()
+
+    def refit(pfix, qfix):
+        lam = np.full(grid, 1.0 / grid)
+        qv, best = np.ones(grid), None
+        for _ in range(iters):
+            w = np.sqrt(lam) / (np.abs(gv) * qv)
+            cols = ([t**k for k in range(len(pfix), degree + 1)] +
+                    [-gv * t**k for k in range(len(qfix), degree + 1)])
+            rhs = gv * ev(qfix, xv) - ev(pfix, xv)
+            c = np.linalg.lstsq(np.stack(cols, 1) * w[:, None], rhs * w,
+                                rcond=None)[0]
+            np_ = degree + 1 - len(pfix)
+            p = list(pfix) + [c[i] / b**(len(pfix) + i) for i in range(np_)]
+            q = list(qfix) + [c[np_ + i] / b**(len(qfix) + i)
+                              for i in range(degree + 1 - len(qfix))]
+            qv = ev(q, xv)
+            e = np.abs(ev(p, xv) / qv / gv - 1)
+            if best is None or e.max() < best[2]:
+                best = (p, q, e.max())
+            lam = lam * e
+            lam /= lam.sum()
+        return best
+
+    p, q = [f32(p0)], [1.0]
+    for k in range(1, degree + 1):
+        p.append(f32(refit(p, q)[0][k]))
+        q.append(f32(refit(p, q)[1][k]))
+    best = err(p, q)
+    improved = True
+    while improved:
+        improved = False
+        for c in (p, q):
+            for i in range(1, degree + 1):
+                for d in (-1, 1):
+                    old = c[i]
+                    c[i] = float(np.nextafter(np.float32(old),
+                                              np.float32(d * np.inf)))
+                    e = err(p, q)
+                    if e < best:
+                        best, improved = e, True
+                    else:
+                        c[i] = old
+    return p, q, best
+
+
+def mills(a):
+    """Phi(-a) / phi(a)."""
+    return mp.sqrt(mp.pi / 2) * erfcx(a / mp.sqrt(2))
+
+
+def gelu_grad_root():
+    """The zero a0 of M(a) - a: gelu'(-a0) = 0."""
+    return mp.findroot(lambda a: mills(a) - a, 0.75)
+
+
+def fit_gelu_grad():
+    """gelu'(-a) = phi(a) (M(a) - a) = e^(-a^2/2) (a0 - a) J(a) / sqrt(2 pi)
+    with J(a) = (a - M(a)) / (a - a0), smooth on [0, inf): 1 / (32 a0) at 0
+    (M(0) = sqrt(pi/2)), -> 1 at inf, 2 - a0^2 at a0. The kernel takes
+    16 e^(-a^2/2) (so that it underflows with the result, not before), so
+    P / Q fits J / (16 sqrt(2 pi)), on [0, 14.7] (beyond, the results are 0),
+    relative. Returns (a0 split into f32 hi + lo, P, Q, error)."""
+    a0 = gelu_grad_root()
+    hi = f32(a0)
+    lo = f32(a0 - hi)
+
+    def j(a):
+        if abs(a - a0) < mp.mpf("1e-20"):
+            v = 2 - a0 * a0
+        else:
+            v = (a - mills(a)) / (a - a0)
+        return v / (16 * mp.sqrt(2 * mp.pi))
+
+    p, q, e = fit_rational_f32(j, 0, 14.7, 4, 1 / (32 * hi))
+    return hi, lo, p, q, e
+
+
 def max_error(g, w, a, b, coeffs, points=20000):
     xs = [a + (b - a) * mp.mpf(i) / points for i in range(points + 1)]
     return max(abs(w(v) * (g(v) - sum(c * v**k for k, c in enumerate(coeffs))))
@@ -223,6 +318,12 @@ def kernels(f64=False):
     out["exp"] = (lambda r: (mp.expm1(small(r)) - small(r)) / small(r)**2,
                   lambda r: small(r)**2 / mp.expm1(small(r)), -h, h, n(6, 11))
 
+    # e^r = E(r) on the same range, relative: the gelu_grad kernel's exp
+    # (f32 only: its 16-ulp budget does not need expm1's extra bits).
+    if not f64:
+        out["exp_direct"] = (lambda r: mp.exp(r), lambda r: 1 / mp.exp(r),
+                             -h, h, 7)
+
     # x - tanh(x) = x^3 Q(x^2) for |x| <= 1.125, in u = x^2, relative to
     # x - tanh(x); tanh uses x - x^3 Q(x^2) there.
     def q(u):
@@ -270,7 +371,17 @@ def main(argv):
     argv = [a for a in argv if a != "--f64"]
     ks = kernels(f64)
     unit, digits = (2**53, 17) if f64 else (2**24, 9)
-    for name in argv[1:] or list(ks):
+    names = argv[1:] or list(ks) + ([] if f64 else ["gelu_grad"])
+    for name in names:
+        if name == "gelu_grad":
+            hi, lo, p, q, e = fit_gelu_grad()
+            print(f"// gelu_grad: a0 = {mp.nstr(gelu_grad_root(), 20)} = "
+                  f"{hi!r} + {lo!r}; P/Q of degree 4 on [0, 14.7], "
+                  f"error {e * unit:.3g} x 2^-24")
+            for c in (p, q):
+                print("{" + ", ".join(mp.nstr(mp.mpf(v), digits, min_fixed=0,
+                                              max_fixed=0) for v in c) + "}")
+            continue
         g, w, a, b, terms = ks[name][:5]
         if len(ks[name]) > 5:
             print(f"// {name} cubic: {{" +

@@ -16,11 +16,13 @@
 //                                          derivatives: fewer operations)
 //   log1pExp(x)                            log(1 + e^x)
 //   normalCdf(x)                           Phi(x) = erfc(-x / sqrt(2)) / 2
+//   normalCdfPlusXPdf(x)                   Phi(x) + x phi(x) (gelu's
+//                                          derivative), one exp for f32
 //   xMinusTanh(x)                          x - tanh(x)
 //   sigmoidOfCubic(x, a, b)                sigmoid(x (a + b x^2)), a, b double
 //   select(cond, a, b)                     cond ? a : b per element
 //   splatLike(x, c)                        the constant c shaped like x
-// (logistic and the four after it are what their activations need to stay
+// (logistic and the five after it are what their activations need to stay
 // accurate and cheap at float precision: see act/Math/VectorMath.h.)
 //
 // Parameters are plain doubles: they are op attributes, known when the code
@@ -91,6 +93,16 @@ inline double normalCdf(double x) {
   double dz = std::fma(x, -kSqrtHalf, -z) - x * kSqrtHalfLo;
   return 0.5 * (std::erfc(z) - dz * k2OverSqrtPi * std::exp(-z * z));
 }
+
+/// Phi(x) + x phi(x), phi the standard normal density, from its two terms:
+/// the double reference, and the lowering where act's one-exp f32 kernel
+/// (vec::normalCdfPlusXPdf) does not apply: f64, fast mode, f16 and bf16.
+template <typename T>
+T normalCdfPlusXPdfTerms(T x) {
+  return normalCdf(x) + x * exp(x * x * -0.5) * kInvSqrt2Pi;
+}
+
+inline double normalCdfPlusXPdf(double x) { return normalCdfPlusXPdfTerms(x); }
 
 /// x - tanh(x) without the cancellation near 0: its series there, and long
 /// double (11 more bits than the cancellation costs) beyond.
@@ -466,10 +478,11 @@ T seluDerivative(T x) {
                 exp(x) * (kSeluAlpha * kSeluScale));
 }
 
-/// Phi(x) + x phi(x).
+/// Phi(x) + x phi(x): a primitive, whose f32 kernel shares one exp between
+/// the two terms.
 template <typename T>
 T geluErfDerivative(T x) {
-  return normalCdf(x) + x * exp(x * x * -0.5) * kInvSqrt2Pi;
+  return normalCdfPlusXPdf(x);
 }
 
 /// With s = sigmoid(2u): 0.5 (1 + tanh u) = s and 1 - tanh(u)^2 = 4 s (1 - s),

@@ -301,6 +301,13 @@ ScalarFloat<F> normalCdf(ScalarFloat<F> x) {
   return vec::normalCdf(x);
 }
 template <typename F>
+ScalarFloat<F> normalCdfPlusXPdf(ScalarFloat<F> x) {
+  if constexpr (sizeof(F) == 8)
+    return normalCdfPlusXPdfTerms(x);
+  else
+    return vec::normalCdfPlusXPdf(x);
+}
+template <typename F>
 ScalarFloat<F> xMinusTanh(ScalarFloat<F> x) {
   return vec::xMinusTanh(x);
 }

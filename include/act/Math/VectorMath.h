@@ -24,7 +24,8 @@
 //
 // Accuracy (f32, every input, see test/Unit/Math/VectorMathTest.cpp): exp,
 // expm1, log1p, log, tanh, erf, erfc, normalCdf and sigmoid are within about
-// 1 ulp of the exact result, gradual underflow included. f64 (sampled, see
+// 1 ulp of the exact result, gradual underflow included; normalCdfPlusXPdf
+// (for a derivative's 16-ulp budget) within 7. f64 (sampled, see
 // test/Unit/Math/VectorMathF64Test.cpp and docs/Accuracy.md): within 2 ulp,
 // except erfc and normalCdf below 2^-53, which (like f32 below 2^-24) are
 // only accurate to 2^-52 in absolute terms.
@@ -133,6 +134,21 @@ struct Consts<false> {
       7.8879291e-4,   -1.13205642e-4, 1.48067393e-5,  -1.63435504e-6,
       1.328672e-7,    -3.14142734e-9, -3.69876973e-9, 1.39409706e-9,
       -1.65142955e-10};
+  // normalCdfPlusXPdf (f32 only). e^r = E(r) on |r| <= ln2/2: "exp_direct".
+  static constexpr double expE[] = {1.0,           1.0,           4.9999994e-1,
+                                    1.66665211e-1, 4.16682661e-2, 8.36868398e-3,
+                                    1.38209458e-3};
+  // The zero of gelu'(-a), a0 = 0.751791524693564457... = hi + lo.
+  static constexpr double geluGradRootHi = 0.7517915368080139;
+  static constexpr double geluGradRootLo = -1.211444988769017e-08;
+  // 16 e^(-a^2/2) is 0 from here on (and so is gelu'(-a)).
+  static constexpr double geluGradZero = 14.7;
+  // (a phi(a) - Phi(-a)) / ((a - a0) 16 e^(-a^2/2)) = P(a) / Q(a) on
+  // [0, geluGradZero], relative: "gelu_grad".
+  static constexpr double geluGradP[] = {
+      4.1567374e-2, 4.68459688e-2, 2.33723354e-2, 5.87775605e-3, 6.35741104e-4};
+  static constexpr double geluGradQ[] = {1.0, 1.39260149, 7.8548038e-1,
+                                         2.16573283e-1, 2.54968964e-2};
 };
 
 /// The f64 constants, with the meanings of Consts<false>; the coefficients
@@ -621,6 +637,42 @@ T normalCdf(T x) {
   a = select(a > K::phiZero, splatLike(x, K::phiZero), a);
   T y = detail::expOfLogErfcx(a, a * 0.5, K::phiC, K::phiCubic, K::phiR, -1.0);
   return select(x > 0.0, 1.0 - y, y);
+}
+
+/// Phi(x) + x phi(x) (gelu's erf-form derivative) with one exp, for f32
+/// (f64 adds normalCdf and the density: Activations.h). With a = |x| it is
+/// 1 + h(a) for x > 0 and -h(a) for x <= 0 (gelu'(x) + gelu'(-x) = 1), where
+///
+///   h(a) = a phi(a) - Phi(-a) = phi(a) (a - M(a)) = phi(a) (a - a0) J(a),
+///
+/// M the Mills ratio Phi(-a) / phi(a), a0 the one zero of a - M(a), and J
+/// smooth on [0, inf) (1.67 at 0, tending to 1): P / Q of degree 4 fits it
+/// within 2^-25 relative, tails included. So there is one exp, of -a^2/2
+/// (Phi's erfcx kernel would need a second one for phi), with the product
+/// a (a/2) exact inside the reduction: its rounding would cost ~a^2 ulps.
+/// a - a0 is formed as (a - hi) - lo, exact next to a0, so that the result
+/// stays accurate relative to itself across its zero.
+///
+/// The density is 16 e^(-a^2/2), scaled once (gradual underflow, as
+/// scaleNonPositive): the factor 16 (in P) keeps it from flushing to 0
+/// before h does. It is 0 from a = geluGradZero on, where a finite a gives
+/// h = +0 and the result +0 (0 - h, not -h); a = inf gives 0 * inf = NaN,
+/// PyTorch's gelu'(+-inf). 1 + h does not cancel (h >= -1/2).
+template <typename T>
+T normalCdfPlusXPdf(T x) {
+  static_assert(!isDouble<T>, "f64 adds normalCdf and the density");
+  using K = detail::C<T>;
+  T a = abs(x);
+  T ac = select(a > K::geluGradZero, splatLike(x, K::geluGradZero), a);
+  T b = ac * -0.5;
+  T n = roundEven(ac * b * detail::kLog2e);
+  T r = fma(ac, b, n * -K::ln2Hi);
+  r = fma(n, splatLike(x, -K::ln2Lo), r);
+  // 16 e^(-ac^2/2) = E(r) 2^(n + 4), as 2^(n + 68) 2^-64 (scaleNonPositive).
+  T density = detail::horner(r, K::expE) * pow2i(n + 68.0) * 0x1p-64;
+  T ratio = detail::horner(ac, K::geluGradP) / detail::horner(ac, K::geluGradQ);
+  T h = density * (((a - K::geluGradRootHi) - K::geluGradRootLo) * ratio);
+  return select(x > 0.0, 1.0 + h, 0.0 - h);
 }
 
 } // namespace vec

@@ -75,7 +75,7 @@ std::vector<float> sampleInputs() {
       0.34657359f, 0.69314718f, 1.0397208f, 0.41421356f, 0.70710678f,
       1.41421356f, 9.01f,       5.65f,      0x1p-24f,    0x1p-30f,
       0x1p-125f,   1e-3f,       0.1f,       1.5f,        2.5f,
-      1e30f,       3.4e38f,     0x1p100f};
+      1e30f,       3.4e38f,     0x1p100f,   0.75179152f, 14.7f};
   for (float p : points) {
     for (float s : {p, -p}) {
       uint32_t b = toBits(s);
@@ -164,6 +164,9 @@ TEST(VectorMath, Primitives) {
        [](double x) { return math::normalCdf(x); }, 2},
       {"xMinusTanh", [](float x) { return xMinusTanh(F32{x}).v; },
        [](double x) { return math::xMinusTanh(x); }, 4},
+      // gelu's derivative, for a 16-ulp budget (all inputs: 7 ulp).
+      {"normalCdfPlusXPdf", [](float x) { return normalCdfPlusXPdf(F32{x}).v; },
+       [](double x) { return math::normalCdfPlusXPdf(x); }, 8},
       {"sigmoidOfCubic",
        [](float x) {
          return sigmoidOfCubic(F32{x}, 2 * kSqrt2OverPi,
@@ -270,6 +273,20 @@ TEST(VectorMath, SpecialValues) {
   EXPECT_EQ(f(normalCdf(F32{-kInf})), 0.0f);
   EXPECT_EQ(f(normalCdf(F32{kInf})), 1.0f);
   EXPECT_EQ(f(normalCdf(F32{0.0f})), 0.5f);
+  // Phi(x) + x phi(x): PyTorch's NaN at +-Inf (Inf * 0), +0 where the
+  // negative tail underflows.
+  EXPECT_TRUE(std::isnan(f(normalCdfPlusXPdf(F32{kInf}))));
+  EXPECT_TRUE(std::isnan(f(normalCdfPlusXPdf(F32{-kInf}))));
+  EXPECT_TRUE(std::isnan(f(normalCdfPlusXPdf(F32{kNaN}))));
+  EXPECT_EQ(f(normalCdfPlusXPdf(F32{0.0f})), 0.5f);
+  EXPECT_EQ(f(normalCdfPlusXPdf(F32{-0.0f})), 0.5f);
+  EXPECT_EQ(f(normalCdfPlusXPdf(F32{0x1p-149f})), 0.5f);
+  EXPECT_EQ(f(normalCdfPlusXPdf(F32{FLT_MAX})), 1.0f);
+  for (float x : {-14.6f, -20.0f, -1e30f, -FLT_MAX}) {
+    EXPECT_EQ(f(normalCdfPlusXPdf(F32{x})), 0.0f) << x;
+    EXPECT_FALSE(std::signbit(f(normalCdfPlusXPdf(F32{x})))) << x;
+  }
+  EXPECT_LT(f(normalCdfPlusXPdf(F32{-14.5f})), 0.0f);
   // logistic, log1pExp, sigmoidOfCubic.
   EXPECT_EQ(f(logistic(F32{-kInf})), 0.0f);
   EXPECT_EQ(f(logistic(F32{kInf})), 1.0f);

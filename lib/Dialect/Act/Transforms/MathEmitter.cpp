@@ -376,6 +376,12 @@ IRValue mlir::act::math::normalCdf(IRValue x) {
     return erfc(x * -kSqrtHalf) * 0.5;
   return onKernel(x, [](auto v) { return vec::normalCdf(v); });
 }
+IRValue mlir::act::math::normalCdfPlusXPdf(IRValue x) {
+  // f32 only: f64 keeps normalCdf's kernel plus the density's exp.
+  if (!usesKernels(x) || isF64(x))
+    return normalCdfPlusXPdfTerms(x);
+  return vec::normalCdfPlusXPdf(V<false>(x)).x;
+}
 IRValue mlir::act::math::xMinusTanh(IRValue x) {
   if (!usesKernels(x))
     return x - tanh(x);

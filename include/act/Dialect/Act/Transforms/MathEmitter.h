@@ -11,9 +11,9 @@
 // that type (a double rounded to the element type). Standard transcendentals
 // become math ops (math.exp, math.erfc, ...), which act-expand-math later
 // replaces with act's own branch-free approximations (act/Math/VectorMath.h);
-// the primitives that have no math op (normalCdf, xMinusTanh,
-// sigmoidOfCubic) are emitted as those approximations directly in precise
-// mode, and composed from math ops otherwise.
+// the primitives that have no math op (normalCdf, normalCdfPlusXPdf,
+// xMinusTanh, sigmoidOfCubic) are emitted as those approximations directly
+// in precise mode, and composed from math ops otherwise.
 //
 //===----------------------------------------------------------------------===//
 
@@ -124,6 +124,7 @@ IRValue logistic(IRValue x);
 IRValue logisticPlain(IRValue x);
 IRValue log1pExp(IRValue x);
 IRValue normalCdf(IRValue x);
+IRValue normalCdfPlusXPdf(IRValue x);
 IRValue xMinusTanh(IRValue x);
 IRValue sigmoidOfCubic(IRValue x, double a, double b);
 /// NaN-propagating maximum (arith.maximumf), for reductions.
