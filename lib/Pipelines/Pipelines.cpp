@@ -40,12 +40,14 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
                       "func.func(act-thread-local-allocas),canonicalize,",
                       options.threads.getValue());
   }
+  // act-raise turns imported activations and softmax chains into act ops,
+  // and again after fusion has gathered those spread over several generics.
   // Attention and other contractions feeding a softmax are matched while
   // the softmax is still one op; the scale and the masks before it are
   // linalg by then, fused into one loop.
   std::string pipeline = llvm::formatv(
-      "func.func(convert-elementwise-to-linalg,act-generalize-elementwise,"
-      "canonicalize,act-fuse-elementwise,"
+      "func.func(act-raise,convert-elementwise-to-linalg,"
+      "act-generalize-elementwise,canonicalize,act-fuse-elementwise,act-raise,"
       "act-lower-attention{{vector-bits={0} fma={4} math={2}}),"
       "convert-act-to-linalg{{math={2}},"
       "func.func(convert-elementwise-to-linalg,act-generalize-elementwise,"

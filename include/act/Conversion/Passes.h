@@ -4,6 +4,7 @@
 #define ACT_CONVERSION_PASSES_H
 
 #include "act/Conversion/ActToLinalg/ActToLinalg.h"
+#include "act/Conversion/LinalgToAct/LinalgToAct.h"
 
 #include "act/Dialect/Act/Transforms/MathEmitter.h"
 

@@ -49,4 +49,37 @@ def ConvertActToLinalgPass : Pass<"convert-act-to-linalg"> {
   ];
 }
 
+def ActRaisePass : Pass<"act-raise"> {
+  let summary = "Raise linalg activations and softmax chains to act ops";
+  let description = [{
+    Recognizes the ways importers and hand-written linalg spell
+    activations, and replaces them by act ops, so that act's kernels, error
+    bounds and special-value rules apply (docs/Importing.md lists the forms):
+
+    - keepdim reductions and the broadcasts reading them through a constant
+      index (`(d0, d1) -> (d0, 0)`, as torch-mlir writes softmax) lose their
+      unit dimension first;
+    - the softmax chain (a NaN-propagating max from -inf, x - max, exp, a sum
+      from 0, a division) and the log_softmax chain (..., log of the sum,
+      subtracted) along the last dimension become `act.softmax` and
+      `act.log_softmax`, when their intermediates have no other user;
+    - inside `linalg.generic` bodies, the scalar formulas of gelu (erf and
+      tanh forms), silu, sigmoid, tanh and relu become scalar act ops, which
+      convert-act-to-linalg expands to act's formulas.
+
+    A form is raised only when the act op gives what PyTorch's op gives,
+    NaN, +-Inf and -0 included; where the decomposed formula itself differs
+    from PyTorch (its own rounding, the sign of a zero), the raised op
+    follows PyTorch (docs/Importing.md states each case). Anything else is
+    left alone. Run it again after elementwise fusion to catch activations
+    that the importer spread over several generics (silu, hardswish):
+    act-to-llvm does.
+  }];
+  let dependentDialects = [
+    "::mlir::act::ActDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // ACT_CONVERSION_PASSES
