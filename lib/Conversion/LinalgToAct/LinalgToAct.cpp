@@ -214,29 +214,21 @@ struct RaiseScalar : OpRewritePattern<RootOp> {
   }
 };
 
-/// x * 0.5 * (1 + erf(x / sqrt(2))), in any association, with the division
-/// by sqrt(2) also written as a product by 1 / sqrt(2).
-struct RaiseGeluErf : RaiseScalar<arith::MulFOp> {
-  using RaiseScalar::RaiseScalar;
+/// x * 0.5 * (1 + g(x)), in any association: gelu with the approximation
+/// `kind`, when `isOnePlusG(term, x)` recognizes 1 + g(x).
+struct RaiseGelu : RaiseScalar<arith::MulFOp> {
+  RaiseGelu(MLIRContext *ctx, act::GeluApproximation kind)
+      : RaiseScalar(ctx), kind(kind) {}
+  virtual bool isOnePlusG(Value term, Value x) const = 0;
   Value match(arith::MulFOp root) const override {
-    auto onePlusErf = [](Value term, Value x) {
-      return matchBinary<arith::AddFOp>(term, [&](Value erf, Value one) {
-        Value arg = unaryOperand<math::ErfOp>(erf);
-        return arg && isConstant(one, 1.0) &&
-               (matchBinary<arith::DivFOp>(
-                    arg,
-                    [&](Value a, Value c) {
-                      return a == x && isConstant(c, M_SQRT2);
-                    },
-                    /*commutative=*/false) ||
-                matchBinary<arith::MulFOp>(arg, [&](Value a, Value c) {
-                  return a == x && isConstant(c, act::math::kSqrtHalf);
-                }));
-      });
-    };
     Value x;
     for (auto factors : threeFactors(root))
-      if (isProductOf(factors, 0.5, onePlusErf, x))
+      if (isProductOf(
+              factors, 0.5,
+              [&](Value term, Value candidate) {
+                return isOnePlusG(term, candidate);
+              },
+              x))
         return x;
     return nullptr;
   }
@@ -244,49 +236,57 @@ struct RaiseGeluErf : RaiseScalar<arith::MulFOp> {
                    Value x) const override {
     return act::GeluOp::create(
         rewriter, loc, x.getType(), x,
-        act::GeluApproximationAttr::get(rewriter.getContext(),
-                                        act::GeluApproximation::none));
+        act::GeluApproximationAttr::get(rewriter.getContext(), kind));
+  }
+  act::GeluApproximation kind;
+};
+
+/// 1 + erf(x / sqrt(2)), the division also written as a product by
+/// 1 / sqrt(2).
+struct RaiseGeluErf : RaiseGelu {
+  RaiseGeluErf(MLIRContext *ctx)
+      : RaiseGelu(ctx, act::GeluApproximation::none) {}
+  bool isOnePlusG(Value term, Value x) const override {
+    return matchBinary<arith::AddFOp>(term, [&](Value erf, Value one) {
+      Value arg = unaryOperand<math::ErfOp>(erf);
+      return arg && isConstant(one, 1.0) &&
+             (matchBinary<arith::DivFOp>(
+                  arg,
+                  [&](Value a, Value c) {
+                    return a == x && isConstant(c, M_SQRT2);
+                  },
+                  /*commutative=*/false) ||
+              matchBinary<arith::MulFOp>(arg, [&](Value a, Value c) {
+                return a == x && isConstant(c, act::math::kSqrtHalf);
+              }));
+    });
   }
 };
 
-/// x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
-struct RaiseGeluTanh : RaiseScalar<arith::MulFOp> {
-  using RaiseScalar::RaiseScalar;
-  Value match(arith::MulFOp root) const override {
-    auto onePlusTanh = [](Value term, Value x) {
-      return matchBinary<arith::AddFOp>(term, [&](Value tanh, Value one) {
-        Value arg = unaryOperand<math::TanhOp>(tanh);
-        if (!arg)
-          arg = unaryOperand<act::TanhOp>(tanh);
-        return arg && isConstant(one, 1.0) &&
-               matchBinary<arith::MulFOp>(arg, [&](Value inner, Value k) {
-                 return isSqrt2OverPi(k) &&
-                        matchBinary<arith::AddFOp>(inner, [&](Value a,
-                                                              Value cubic) {
-                          return a == x &&
-                                 matchBinary<arith::MulFOp>(
-                                     cubic, [&](Value cube, Value c) {
-                                       return isConstant(
-                                                  c,
-                                                  act::math::kGeluTanhCubic) &&
-                                              isCube(cube, x);
-                                     });
-                        });
-               });
-      });
-    };
-    Value x;
-    for (auto factors : threeFactors(root))
-      if (isProductOf(factors, 0.5, onePlusTanh, x))
-        return x;
-    return nullptr;
-  }
-  Operation *build(PatternRewriter &rewriter, Location loc,
-                   Value x) const override {
-    return act::GeluOp::create(
-        rewriter, loc, x.getType(), x,
-        act::GeluApproximationAttr::get(rewriter.getContext(),
-                                        act::GeluApproximation::tanh));
+/// 1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)).
+struct RaiseGeluTanh : RaiseGelu {
+  RaiseGeluTanh(MLIRContext *ctx)
+      : RaiseGelu(ctx, act::GeluApproximation::tanh) {}
+  bool isOnePlusG(Value term, Value x) const override {
+    return matchBinary<arith::AddFOp>(term, [&](Value tanh, Value one) {
+      Value arg = unaryOperand<math::TanhOp>(tanh);
+      if (!arg)
+        arg = unaryOperand<act::TanhOp>(tanh);
+      return arg && isConstant(one, 1.0) &&
+             matchBinary<arith::MulFOp>(arg, [&](Value inner, Value k) {
+               return isSqrt2OverPi(k) &&
+                      matchBinary<arith::AddFOp>(inner, [&](Value a,
+                                                            Value cubic) {
+                        return a == x &&
+                               matchBinary<arith::MulFOp>(cubic, [&](Value cube,
+                                                                     Value c) {
+                                 return isConstant(c,
+                                                   act::math::kGeluTanhCubic) &&
+                                        isCube(cube, x);
+                               });
+                      });
+             });
+    });
   }
 };
 
