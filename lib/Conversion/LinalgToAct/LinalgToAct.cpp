@@ -193,13 +193,16 @@ namespace {
 
 /// A pattern on the root op of an activation's formula inside a
 /// linalg.generic body: `match` returns the activation's input, or null.
-template <typename RootOp>
+template <typename RootOp, typename ActOp>
 struct RaiseScalar : OpRewritePattern<RootOp> {
   using OpRewritePattern<RootOp>::OpRewritePattern;
 
   virtual Value match(RootOp root) const = 0;
+  /// `ActOp(x)`; ops with attributes override it.
   virtual Operation *build(PatternRewriter &rewriter, Location loc,
-                           Value x) const = 0;
+                           Value x) const {
+    return ActOp::create(rewriter, loc, x.getType(), x);
+  }
 
   LogicalResult matchAndRewrite(RootOp root,
                                 PatternRewriter &rewriter) const override {
@@ -216,7 +219,7 @@ struct RaiseScalar : OpRewritePattern<RootOp> {
 
 /// x * 0.5 * (1 + g(x)), in any association: gelu with the approximation
 /// `kind`, when `isOnePlusG(term, x)` recognizes 1 + g(x).
-struct RaiseGelu : RaiseScalar<arith::MulFOp> {
+struct RaiseGelu : RaiseScalar<arith::MulFOp, act::GeluOp> {
   RaiseGelu(MLIRContext *ctx, act::GeluApproximation kind)
       : RaiseScalar(ctx), kind(kind) {}
   virtual bool isOnePlusG(Value term, Value x) const = 0;
@@ -291,49 +294,34 @@ struct RaiseGeluTanh : RaiseGelu {
 };
 
 /// x * sigmoid(x).
-struct RaiseSilu : RaiseScalar<arith::MulFOp> {
+struct RaiseSilu : RaiseScalar<arith::MulFOp, act::SiluOp> {
   using RaiseScalar::RaiseScalar;
   Value match(arith::MulFOp root) const override {
     Value x;
     matchBinary<arith::MulFOp>(root.getResult(), [&](Value a, Value s) {
-      x = a;
-      return matchSigmoid(s) == a;
+      x = matchSigmoid(s) == a ? a : nullptr;
+      return bool(x);
     });
-    return x && matchSigmoid(root.getLhs()) != x &&
-                   matchSigmoid(root.getRhs()) != x
-               ? nullptr
-               : x;
-  }
-  Operation *build(PatternRewriter &rewriter, Location loc,
-                   Value x) const override {
-    return act::SiluOp::create(rewriter, loc, x.getType(), x);
+    return x;
   }
 };
 
 /// 1 / (1 + exp(-x)).
-struct RaiseSigmoid : RaiseScalar<arith::DivFOp> {
+struct RaiseSigmoid : RaiseScalar<arith::DivFOp, act::SigmoidOp> {
   using RaiseScalar::RaiseScalar;
   Value match(arith::DivFOp root) const override {
     return matchSigmoid(root.getResult());
   }
-  Operation *build(PatternRewriter &rewriter, Location loc,
-                   Value x) const override {
-    return act::SigmoidOp::create(rewriter, loc, x.getType(), x);
-  }
 };
 
-struct RaiseTanh : RaiseScalar<math::TanhOp> {
+struct RaiseTanh : RaiseScalar<math::TanhOp, act::TanhOp> {
   using RaiseScalar::RaiseScalar;
   Value match(math::TanhOp root) const override { return root.getOperand(); }
-  Operation *build(PatternRewriter &rewriter, Location loc,
-                   Value x) const override {
-    return act::TanhOp::create(rewriter, loc, x.getType(), x);
-  }
 };
 
 /// select(x > 0 or unordered, x, 0), torch-mlir's form: NaN gives NaN, as
 /// PyTorch. (With an ordered comparison NaN would give 0: not relu.)
-struct RaiseReluSelect : RaiseScalar<arith::SelectOp> {
+struct RaiseReluSelect : RaiseScalar<arith::SelectOp, act::ReluOp> {
   using RaiseScalar::RaiseScalar;
   Value match(arith::SelectOp root) const override {
     auto cmp = root.getCondition().getDefiningOp<arith::CmpFOp>();
@@ -345,28 +333,18 @@ struct RaiseReluSelect : RaiseScalar<arith::SelectOp> {
       return nullptr;
     return x;
   }
-  Operation *build(PatternRewriter &rewriter, Location loc,
-                   Value x) const override {
-    return act::ReluOp::create(rewriter, loc, x.getType(), x);
-  }
 };
 
 /// maximumf(x, 0) (NaN-propagating; maxnumf would turn NaN into 0).
-struct RaiseReluMaximum : RaiseScalar<arith::MaximumFOp> {
+struct RaiseReluMaximum : RaiseScalar<arith::MaximumFOp, act::ReluOp> {
   using RaiseScalar::RaiseScalar;
   Value match(arith::MaximumFOp root) const override {
     Value x;
     matchBinary<arith::MaximumFOp>(root.getResult(), [&](Value a, Value z) {
-      x = a;
-      return isConstant(z, 0.0);
+      x = isConstant(z, 0.0) ? a : nullptr;
+      return bool(x);
     });
-    if (x && (isConstant(root.getLhs(), 0.0) || isConstant(root.getRhs(), 0.0)))
-      return x;
-    return nullptr;
-  }
-  Operation *build(PatternRewriter &rewriter, Location loc,
-                   Value x) const override {
-    return act::ReluOp::create(rewriter, loc, x.getType(), x);
+    return x;
   }
 };
 
