@@ -27,11 +27,24 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 # %python: lit's default substitutions already define that one.)
 config.substitutions.append(("%act_python", config.python_venv))
 
+# The import group (tools/requirements-import.txt): act-import and the model
+# tests need it; without it they are reported unsupported.
+import subprocess
+
+for feature, module in [("torch-mlir", "torch_mlir"), ("onnx", "onnxruntime")]:
+    probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec('{module}') is None)"
+    if (
+        os.path.exists(config.python_venv)
+        and subprocess.run([config.python_venv, "-c", probe]).returncode == 0
+    ):
+        config.available_features.add(feature)
+
 tool_dirs = [config.act_tools_dir, config.llvm_tools_dir]
 tools = [
     "act-opt",
     "act-accuracy",
     "act-run",
+    "act-import",
     "act-bench",
     "act-train-mlp",
     ToolSubst("mlir-opt", unresolved="ignore"),

@@ -41,6 +41,20 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" >"$stamp"
 fi
 
+# --- The import group: act-import, the demo and the model tests ---------------
+# torch-mlir, onnx and onnxruntime (about 0.4 GB beside torch's 4 GB);
+# ACT_IMPORT=0 skips them, and those tests are then reported unsupported.
+if [ "${ACT_IMPORT:-1}" = 1 ]; then
+  import_requirements=$root/tools/requirements-import.txt
+  import_stamp=$venv/.requirements-import.sha256
+  want=$(sha256sum "$import_requirements" | cut -d' ' -f1)
+  if [ "$(cat "$import_stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing the import group into $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$import_requirements"
+    echo "$want" >"$import_stamp"
+  fi
+fi
+
 # --- Configure and build -----------------------------------------------------
 export PATH=$llvm/bin:$PATH
 export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
