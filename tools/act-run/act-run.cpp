@@ -35,6 +35,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <malloc.h>
 
 using namespace mlir;
@@ -61,6 +62,20 @@ static cl::list<std::string>
             cl::desc("@FILE.npy: write the next result there instead of "
                      "printing it (bf16 is written as f32)"),
             cl::value_desc("@FILE.npy"), cl::cat(category));
+static cl::list<std::string> expects(
+    "expect",
+    cl::desc("@FILE.npy: compare the next result with these values (e.g. "
+             "PyTorch's, from act-import); exit 2 if max |result - expected| "
+             "exceeds --expect-tolerance times max |expected|, or if a NaN or "
+             "infinity differs"),
+    cl::value_desc("@FILE.npy"), cl::cat(category));
+static cl::opt<double> expectTolerance(
+    "expect-tolerance",
+    cl::desc("The bound of --expect, relative to the largest |expected| of "
+             "the result (default 1e-5: both sides round in f32, in "
+             "different orders, so the error scales with the tensor, not "
+             "with each element)"),
+    cl::init(1e-5), cl::cat(category));
 static cl::opt<bool> verify(
     "verify",
     cl::desc("Compare the results with a double-precision evaluation of the "
@@ -143,6 +158,48 @@ static llvm::Error checkInput(unsigned i, const TensorSpec &spec,
     givenType = getElementKindName(given.getKind()).str();
   return llvm::createStringError("input #" + std::to_string(i) + ": expected " +
                                  spec.str() + ", given " + givenType);
+}
+
+namespace {
+struct ExpectComparison {
+  /// Over the elements where both are finite.
+  double maxAbs = 0;
+  /// The largest finite |expected| (at least the smallest normal f32, so
+  /// that an all-zero expectation allows only tiny errors).
+  double scale = 0;
+  int64_t worstIndex = -1;
+  /// The first element where a NaN or an infinity differs; -1 if none.
+  int64_t mismatchIndex = -1;
+};
+} // namespace
+
+/// --expect: both sides are f32 computations that round in different orders,
+/// so the error is measured against the tensor's scale, not per element;
+/// non-finite values must match exactly (NaN with NaN, infinities by sign).
+static ExpectComparison compareWithExpected(const HostTensor &got,
+                                            const HostTensor &expected) {
+  ExpectComparison c;
+  c.scale = std::numeric_limits<float>::min();
+  for (int64_t i = 0, e = expected.getNumElements(); i < e; ++i) {
+    double want = expected.get(i);
+    if (std::isfinite(want))
+      c.scale = std::max(c.scale, std::fabs(want));
+  }
+  for (int64_t i = 0, e = expected.getNumElements(); i < e; ++i) {
+    double want = expected.get(i), have = got.get(i);
+    if (!std::isfinite(want) || !std::isfinite(have)) {
+      bool same = std::isnan(want) ? std::isnan(have) : have == want;
+      if (!same && c.mismatchIndex < 0)
+        c.mismatchIndex = i;
+      continue;
+    }
+    double err = std::fabs(have - want);
+    if (err > c.maxAbs || c.worstIndex < 0) {
+      c.maxAbs = std::max(c.maxAbs, err);
+      c.worstIndex = i;
+    }
+  }
+  return c;
 }
 
 static std::string formatSeconds(double s) {
@@ -237,6 +294,24 @@ int main(int argc, char **argv) {
     if (!StringRef(out).starts_with("@"))
       return fail("--output takes @FILE.npy, given '" + out + "'");
 
+  std::vector<HostTensor> expectedResults;
+  if (expects.size() > resultSpecs.size())
+    return fail("@" + name + " has " + Twine(resultSpecs.size()) +
+                " results, given " + Twine(expects.size()) + " --expect");
+  for (auto [i, spec] : llvm::enumerate(expects)) {
+    if (!StringRef(spec).starts_with("@"))
+      return fail("--expect takes @FILE.npy, given '" + spec + "'");
+    llvm::Expected<HostTensor> t = readNpy(StringRef(spec).drop_front());
+    if (!t)
+      return fail(t.takeError());
+    const TensorSpec &want = resultSpecs[i];
+    if (t->getShape() != ArrayRef<int64_t>(want.shape))
+      return fail("--expect #" + Twine(i) + ": result #" + Twine(i) + " is " +
+                  want.str() + ", " + spec.substr(1) + " holds " +
+                  t->getTypeString());
+    expectedResults.push_back(std::move(*t));
+  }
+
   // The reference first, on the original IR, so that an unsupported op
   // fails before any compiling.
   std::vector<RefTensor> reference;
@@ -273,7 +348,9 @@ int main(int argc, char **argv) {
     if (llvm::Error err = writeNpy(StringRef(out).drop_front(), results[i]))
       return fail(std::move(err));
   if (!benchmark)
-    for (size_t i = outputs.size(); i < results.size(); ++i)
+    // A result that is checked (--expect) or written is not printed.
+    for (size_t i = std::max(outputs.size(), expects.size());
+         i < results.size(); ++i)
       printTensor(llvm::outs(), results[i]);
 
   int exitCode = 0;
@@ -325,6 +402,25 @@ int main(int argc, char **argv) {
       if (!ok)
         exitCode = 2;
     }
+  }
+
+  for (auto [i, expected] : llvm::enumerate(expectedResults)) {
+    ExpectComparison c = compareWithExpected(results[i], expected);
+    bool ok = c.mismatchIndex < 0 && c.maxAbs <= expectTolerance * c.scale;
+    llvm::outs() << "result #" << i << " vs " << expects[i].substr(1)
+                 << ": max abs " << llvm::format("%.2g", c.maxAbs)
+                 << ", max |expected| " << llvm::format("%.3g", c.scale);
+    int64_t worst = c.mismatchIndex >= 0 ? c.mismatchIndex : c.worstIndex;
+    if (worst >= 0)
+      llvm::outs() << " (at index " << formatIndex(results[i].getShape(), worst)
+                   << ": got " << llvm::format("%.9g", results[i].get(worst))
+                   << ", expected " << llvm::format("%.9g", expected.get(worst))
+                   << ")";
+    llvm::outs() << " - " << (ok ? "ok" : "FAILED") << " (tolerance "
+                 << llvm::format("%g", expectTolerance.getValue())
+                 << " x max |expected|)\n";
+    if (!ok)
+      exitCode = 2;
   }
 
   if (benchmark) {
