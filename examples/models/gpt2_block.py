@@ -1,6 +1,10 @@
 """A GPT-2-small-sized transformer block with random weights: d = 768,
 12 heads, FFN 3072, pre-LayerNorm, causal attention, GELU (tanh form),
-residuals. One sequence of 128 tokens."""
+residuals. One sequence of 128 tokens.
+
+`small_model` and `small_inputs` are the same block at d = 128, 4 heads,
+FFN 512 and 32 tokens (act-import --model=small_model --inputs=small_inputs),
+small enough for act-run --verify's double-precision interpreter."""
 import math
 
 import torch
@@ -36,3 +40,12 @@ class Block(torch.nn.Module):
 torch.manual_seed(0)
 model = Block()
 inputs = torch.randn(128, 768)
+
+
+def small_model():
+    torch.manual_seed(1)
+    return Block(d=128, heads=4, hidden=512, seq=32)
+
+
+def small_inputs():
+    return torch.randn(32, 128, generator=torch.Generator().manual_seed(2))

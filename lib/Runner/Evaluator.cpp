@@ -8,12 +8,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "Evaluator.h"
+#include "act/Dialect/Act/IR/ActActivations.h"
+#include "act/Dialect/Act/IR/ActDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -21,7 +24,9 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <memory>
 
 using namespace mlir;
 using namespace mlir::act::runner;
@@ -42,6 +47,10 @@ double act::runner::detail::localBound(function_ref<double(double)> f,
                                        function_ref<double(double)> df,
                                        double x, double e) {
   if (e == 0)
+    return 0;
+  // An infinity within a finite bound is exact (a mask's -inf, say): so is
+  // f of it.
+  if (std::isinf(x) && std::isfinite(e))
     return 0;
   if (!std::isfinite(x) || !std::isfinite(e))
     return kInf;
@@ -64,13 +73,22 @@ double act::runner::detail::roundingError(ElementKind kind, double ulps,
   return ulps * getUlp(kind, value) * (kind == ElementKind::f64 ? 2 : 1);
 }
 
+llvm::Error act::runner::detail::unsupportedOp(Operation *op, StringRef where,
+                                               StringRef why) {
+  std::string msg;
+  llvm::raw_string_ostream os(msg);
+  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
+    os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
+       << loc.getColumn() << ": ";
+  os << "--verify does not support op " << op->getName() << where;
+  if (!why.empty())
+    os << " (" << why << ")";
+  return createStringError(msg);
+}
+
 static llvm::Error unsupported(Operation *op, StringRef where,
                                StringRef why = "") {
-  std::string msg = "--verify does not support op " +
-                    op->getName().getStringRef().str() + where.str();
-  if (!why.empty())
-    msg += " (" + why.str() + ")";
-  return createStringError(msg);
+  return unsupportedOp(op, where, why);
 }
 
 //===----------------------------------------------------------------------===//
@@ -176,8 +194,10 @@ enum class Opcode : uint8_t {
   OrI,
   XOrI,
   Unary,
+  ActUnary,
   Fma,
   PowF,
+  PowI,
   Atan2,
   CopySign,
 };
@@ -203,6 +223,13 @@ struct Instr {
   /// The rounding act's code may add, in ulps of the result in `kind`.
   double rounding = 0;
   const MathFn *fn = nullptr;
+  /// A scalar act op (act-raise puts them in linalg bodies): its reference,
+  /// derivative and documented bound.
+  struct ActFn {
+    std::function<double(double)> f, df;
+    AccuracyBound bound;
+  };
+  std::shared_ptr<const ActFn> actFn;
   /// Set for the accumulation of a contraction, which the linalg evaluator
   /// does itself.
   bool skip = false;
@@ -508,12 +535,34 @@ llvm::Error Program::append(Operation *op, ArrayRef<unsigned> operands,
           .Case([&](arith::XOrIOp) { return setCode(Opcode::XOrI); })
           .Case([&](::mlir::math::FmaOp) { return setCode(Opcode::Fma, 0.5); })
           .Case([&](::mlir::math::PowFOp) { return setCode(Opcode::PowF, 2); })
+          .Case([&](::mlir::math::FPowIOp p) {
+            // Lowered to |n| - 1 multiplications by repeated squaring (and
+            // a division for n < 0): at most that many half-ulp roundings.
+            IntegerAttr n;
+            if (!matchPattern(p.getRhs(), m_Constant(&n)))
+              return false;
+            int64_t count = std::abs(n.getValue().getSExtValue());
+            return setCode(Opcode::PowI,
+                           0.5 * std::max<int64_t>(count - 1, 0) +
+                               (n.getValue().isNegative() ? 0.5 : 0));
+          })
           .Case(
               [&](::mlir::math::Atan2Op) { return setCode(Opcode::Atan2, 2); })
           .Case([&](::mlir::math::CopySignOp) {
             return setCode(Opcode::CopySign);
           })
           .Default([&](Operation *) {
+            if (isa<act::ActDialect>(op->getDialect())) {
+              Instr::ActFn fn{act::getUnaryReference(op),
+                              act::getUnaryDerivative(op),
+                              getDocumentedOpBound(op, in.kind)};
+              if (!fn.f || !fn.df || op->getNumOperands() != 1)
+                return false;
+              if (fast)
+                fn.bound.ulps = kInf;
+              in.actFn = std::make_shared<const Instr::ActFn>(std::move(fn));
+              return setCode(Opcode::ActUnary);
+            }
             StringRef name = op->getName().getStringRef();
             for (const MathFn &fn : kMathFns) {
               if (fn.name != name)
@@ -663,6 +712,19 @@ void Program::run(double *v, double *e, ArrayRef<int64_t> indices) const {
       r = in.fn->f(a);
       er = localBound(in.fn->f, in.fn->df, a, ea);
       break;
+    case Opcode::ActUnary: {
+      const Instr::ActFn &fn = *in.actFn;
+      r = fn.f(a);
+      er = localBound(fn.f, fn.df, a, ea);
+      // The op's documented error, as the contract measures it.
+      if (std::isfinite(r))
+        er += std::isinf(fn.bound.ulps)
+                  ? kInf
+                  : fn.bound.ulps *
+                        fn.bound.getUnit(in.kind, roundToKind(in.kind, r)) *
+                        (in.kind == ElementKind::f64 ? 2 : 1);
+      break;
+    }
     case Opcode::Fma:
       r = std::fma(a, b, c);
       er = std::fabs(b) * ea + std::fabs(a) * eb + ea * eb + ec;
@@ -674,6 +736,11 @@ void Program::run(double *v, double *e, ArrayRef<int64_t> indices) const {
            localBound([&](double y) { return std::pow(a, y); },
                       [&](double y) { return std::log(a) * std::pow(a, y); }, b,
                       eb);
+      break;
+    case Opcode::PowI:
+      r = std::pow(a, b);
+      er = localBound([&](double x) { return std::pow(x, b); },
+                      [&](double x) { return b * std::pow(x, b - 1); }, a, ea);
       break;
     case Opcode::Atan2:
       r = std::atan2(a, b);

@@ -57,6 +57,10 @@ using OuterLookup = function_ref<const RefTensor *(Value)>;
 /// (and to scalars).
 bool isElementwiseScalarOp(Operation *op);
 
+/// "LOC: --verify does not support op NAME WHERE (WHY)": the op's source
+/// location first, as in MLIR's diagnostics.
+llvm::Error unsupportedOp(Operation *op, StringRef where, StringRef why = "");
+
 /// Evaluates `op` (isElementwiseScalarOp) on `operands`: the shaped ones
 /// must have equal shapes; scalars are broadcast.
 llvm::Expected<RefTensor>

@@ -13,12 +13,15 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -58,11 +61,7 @@ static ElementKind getKindOf(Value value) {
 }
 
 static llvm::Error unsupported(Operation *op, StringRef why = "") {
-  std::string msg =
-      "--verify does not support op " + op->getName().getStringRef().str();
-  if (!why.empty())
-    msg += " (" + why.str() + ")";
-  return createStringError(msg);
+  return unsupportedOp(op, "", why);
 }
 
 double act::runner::getUlp(ElementKind kind, double r) {
@@ -556,6 +555,34 @@ static llvm::Expected<RefTensor> evalConstant(arith::ConstantOp op) {
     for (const APInt &v : dense.getValues<APInt>())
       r.data.push_back(isBool ? double(v.getBoolValue())
                               : double(v.getSExtValue()));
+    return r;
+  }
+  // Weights imported by torch-mlir: a blob of little-endian elements.
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return unsupported(op, "dense_resource without its blob");
+    Type element = resource.getType().getElementType();
+    unsigned width = element.getIntOrFloatBitWidth();
+    ArrayRef<char> bytes = blob->getData();
+    int64_t count = resource.getNumElements();
+    if (width % 8 != 0 || int64_t(bytes.size()) != count * (width / 8))
+      return unsupported(op, "dense_resource of " +
+                                 std::to_string(bytes.size()) + " bytes for " +
+                                 std::to_string(count) + " elements");
+    r.data.reserve(count);
+    auto floatType = dyn_cast<FloatType>(element);
+    for (int64_t i = 0; i < count; ++i) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, bytes.data() + i * (width / 8), width / 8);
+      APInt v(width, bits);
+      if (floatType)
+        r.data.push_back(
+            APFloat(floatType.getFloatSemantics(), v).convertToDouble());
+      else
+        r.data.push_back(width == 1 ? double(v.getBoolValue())
+                                    : double(v.getSExtValue()));
+    }
     return r;
   }
   return unsupported(op, "only float and integer constants");
