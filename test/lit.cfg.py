@@ -27,6 +27,14 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 # %python: lit's default substitutions already define that one.)
 config.substitutions.append(("%act_python", config.python_venv))
 
+# The mlir-opt plugin (tools/act-plugin).
+config.substitutions.append(
+    (
+        "%act_plugin",
+        os.path.join(config.act_obj_root, "lib", "ActPlugin" + config.llvm_shlib_ext),
+    )
+)
+
 tool_dirs = [config.act_tools_dir, config.llvm_tools_dir]
 tools = [
     "act-opt",
@@ -36,5 +44,7 @@ tools = [
     "act-train-mlp",
     ToolSubst("mlir-opt", unresolved="ignore"),
     ToolSubst("mlir-translate", unresolved="ignore"),
+    ToolSubst("llvm-nm", unresolved="ignore"),
+    ToolSubst("llvm-readelf", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
