@@ -39,6 +39,30 @@ for feature, module in [("torch-mlir", "torch_mlir"), ("onnx", "onnxruntime")]:
     ):
         config.available_features.add(feature)
 
+# The mlir-opt plugin (tools/act-plugin).
+config.substitutions.append(
+    (
+        "%act_plugin",
+        os.path.join(config.act_obj_root, "lib", "ActPlugin" + config.llvm_shlib_ext),
+    )
+)
+
+# test/Embedding/consumer.test configures a project against installed act
+# with the compiler, launcher, linker and MLIR act's build uses.
+config.substitutions.append(("%cmake", config.cmake_command))
+consumer_flags = [
+    "-G Ninja",
+    "-DCMAKE_MAKE_PROGRAM=" + config.make_program,
+    "-DCMAKE_BUILD_TYPE=Release",
+    "-DCMAKE_CXX_COMPILER=" + config.cxx_compiler,
+    "-DMLIR_DIR=" + config.mlir_dir,
+]
+if config.cxx_compiler_launcher:
+    consumer_flags.append("-DCMAKE_CXX_COMPILER_LAUNCHER=" + config.cxx_compiler_launcher)
+if config.llvm_use_linker:
+    consumer_flags.append("-DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=" + config.llvm_use_linker)
+config.substitutions.append(("%consumer_cmake_flags", " ".join(consumer_flags)))
+
 tool_dirs = [config.act_tools_dir, config.llvm_tools_dir]
 tools = [
     "act-opt",
@@ -49,5 +73,7 @@ tools = [
     "act-train-mlp",
     ToolSubst("mlir-opt", unresolved="ignore"),
     ToolSubst("mlir-translate", unresolved="ignore"),
+    ToolSubst("llvm-nm", unresolved="ignore"),
+    ToolSubst("llvm-readelf", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

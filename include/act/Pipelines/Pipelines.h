@@ -50,6 +50,13 @@ struct ActToLLVMPipelineOptions
 /// act ops (and linalg on tensors) to the LLVM dialect: expansion into
 /// linalg, fusion, tiling and vectorization for the target's vector width,
 /// act's vector math, bufferization, lowering to LLVM.
+///
+/// The entry point for compilers that embed act: it adds the passes to `pm`
+/// (a PassManager on builtin.module, or an op-agnostic one) by constructing
+/// them, so no pass needs to be registered. The context running it needs
+/// the interfaces that bufferization and convert-to-llvm look up (those of
+/// mlir::registerAllDialects and mlir::registerAllExtensions) and act's
+/// dialects (act::registerAllDialects).
 void buildActToLLVMPipeline(OpPassManager &pm,
                             const ActToLLVMPipelineOptions &options);
 

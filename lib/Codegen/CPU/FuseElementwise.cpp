@@ -1,6 +1,7 @@
 //===- FuseElementwise.cpp - Elementwise fusion without recomputation -----===//
 
 #include "act/Codegen/CPU/Passes.h"
+#include "act/Codegen/CPU/Transforms.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -59,26 +60,8 @@ bool expandsNoContraction(OpOperand *operand) {
 struct ActFuseElementwisePass final
     : act::impl::ActFuseElementwisePassBase<ActFuseElementwisePass> {
   void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
-    RewritePatternSet patterns(ctx);
-    // What upstream's linalg-fuse-elementwise-ops applies, with act's control
-    // for the fusion itself.
-    linalg::populateElementwiseOpsFusionPatterns(patterns,
-                                                 fusesWithoutRecomputation);
-    auto singleUse = [](OpOperand *operand) {
-      Operation *producer = operand->get().getDefiningOp();
-      return producer && producer->hasOneUse();
-    };
-    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns,
-                                                      expandsNoContraction);
-    tensor::populateBubbleUpExpandShapePatterns(patterns);
-    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
-    linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
-    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
-    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
-    ctx->getLoadedDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(
-        patterns);
-    linalg::populateConstantFoldLinalgOperations(patterns, singleUse);
+    RewritePatternSet patterns(&getContext());
+    act::populateFuseElementwisePatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation().emitError("internal error in act: act-fuse-elementwise "
                                "did not converge (please report this input)");
@@ -88,3 +71,25 @@ struct ActFuseElementwisePass final
 };
 
 } // namespace
+
+void act::populateFuseElementwisePatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  // What upstream's linalg-fuse-elementwise-ops applies, with act's control
+  // for the fusion itself.
+  linalg::populateElementwiseOpsFusionPatterns(patterns,
+                                               fusesWithoutRecomputation);
+  auto singleUse = [](OpOperand *operand) {
+    Operation *producer = operand->get().getDefiningOp();
+    return producer && producer->hasOneUse();
+  };
+  linalg::populateFoldReshapeOpsByExpansionPatterns(patterns,
+                                                    expandsNoContraction);
+  tensor::populateBubbleUpExpandShapePatterns(patterns);
+  affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
+  linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
+  ctx->getOrLoadDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(
+      patterns);
+  linalg::populateConstantFoldLinalgOperations(patterns, singleUse);
+}
