@@ -42,6 +42,21 @@ echo "\$ act-run tools/demo/activations.mlir $args --verify"
 echo "\$ act-run tools/demo/activations.mlir $args --benchmark"
 "$build/bin/act-run" "$example" $args --benchmark | grep -E 'compile|median|GFLOP'
 
+section "A PyTorch model: imported (torch-mlir), compiled, checked against PyTorch, timed against PyTorch eager"
+echo "\$ cat examples/models/mlp.py"
+sed -n '/^import torch/,$p' "$root/examples/models/mlp.py"
+models=$build/models
+echo "\$ act-import examples/models/mlp.py -o build/models/mlp"
+"$build/bin/act-import" "$root/examples/models/mlp.py" -o "$models/mlp" | head -n 1
+echo "\$ act-opt build/models/mlp/model.mlir --act-raise | grep act.   (torch-mlir's erf formula and softmax chain, raised)"
+"$opt" "$models/mlp/model.mlir" --act-raise | grep 'act\.' | sed 's/^ *//'
+run_mlp="$build/bin/act-run $models/mlp/model.mlir --input=@$models/mlp/input0.npy"
+echo "\$ act-run build/models/mlp/model.mlir --input=@build/models/mlp/input0.npy --expect=@build/models/mlp/expected0.npy --verify"
+$run_mlp --expect="@$models/mlp/expected0.npy" --verify | cut -c1-160
+echo "\$ .venv/bin/python tools/act-bench/models_bench.py --models=mlp --no-compile"
+"$root/.venv/bin/python" "$root/tools/act-bench/models_bench.py" --models=mlp --no-compile \
+  --repetitions=20 2>/dev/null
+
 section "Derivatives: act-differentiate adds the gradient function, built from each op's rule"
 echo "\$ act-opt tools/demo/activations.mlir --act-differentiate=function=dense_gelu  (the new @dense_gelu_vjp, abridged)"
 "$opt" "$example" --act-differentiate=function=dense_gelu |
