@@ -27,6 +27,17 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 # %python: lit's default substitutions already define that one.)
 config.substitutions.append(("%act_python", config.python_venv))
 
+# torch-mlir (the importer, not a dependency of act) is optional in that
+# environment: tests that export models with it say `REQUIRES: torch-mlir`.
+import subprocess
+
+if os.path.exists(config.python_venv) and subprocess.run(
+    [config.python_venv, "-c", "import torch_mlir"],
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+).returncode == 0:
+    config.available_features.add("torch-mlir")
+
 tool_dirs = [config.act_tools_dir, config.llvm_tools_dir]
 tools = [
     "act-opt",
