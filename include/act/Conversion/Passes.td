@@ -64,15 +64,19 @@ def ActRaisePass : Pass<"act-raise"> {
       subtracted) along the last dimension become `act.softmax` and
       `act.log_softmax`, when their intermediates have no other user;
     - inside `linalg.generic` bodies, the scalar formulas of gelu (erf and
-      tanh forms), silu, sigmoid, tanh and relu become scalar act ops, which
-      convert-act-to-linalg expands to act's formulas.
+      tanh forms), silu, sigmoid, tanh, relu, leaky_relu, elu, celu, selu,
+      hardswish, mish, softplus and log_sigmoid, and clamps that keep NaN
+      (hard_tanh, relu6, hard_sigmoid), become scalar act ops, with their
+      parameters read from the constants; convert-act-to-linalg expands
+      them to act's formulas.
 
     A form is raised only when the act op gives what PyTorch's op gives,
     NaN, +-Inf and -0 included; where the decomposed formula itself differs
     from PyTorch (its own rounding, the sign of a zero), the raised op
-    follows PyTorch (docs/Importing.md states each case). Anything else is
+    follows PyTorch, or the act op's own documented deviation (hardswish
+    above FLT_MAX / 6; docs/Importing.md states each case). Anything else is
     left alone. Run it again after elementwise fusion to catch activations
-    that the importer spread over several generics (silu, hardswish):
+    that the importer spread over several generics (silu, hardswish, elu):
     act-to-llvm does.
   }];
   let dependentDialects = [

@@ -4,7 +4,10 @@
 // linalg-on-tensors) writes, and the usual hand-written ones; the test
 // inputs keep the importer's exact bodies. Each matcher also accepts an
 // already raised act op for a sub-formula (the sigmoid of silu, the tanh of
-// gelu), so the patterns may fire in any order.
+// gelu and mish, the relu of leaky_relu and elu, the relu6 of hardswish), so
+// the patterns may fire in any order. A form is raised only if it gives the
+// act op's NaN and infinities (torch-mlir's clamps, which give a bound for
+// NaN, are not hard_tanh); docs/Importing.md lists the differences accepted.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +26,10 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
+#include <array>
 #include <cmath>
+#include <optional>
+#include <tuple>
 
 namespace mlir::act {
 #define GEN_PASS_DEF_ACTRAISEPASS
@@ -185,6 +191,193 @@ static bool isSqrt2OverPi(Value v) {
   return isConstant(v, act::math::kSqrt2OverPi) || isConstant(v, 0.797724);
 }
 
+/// The value of the float constant `v`, through torch-mlir's truncf of an
+/// f64 scalar (then the parameter as the model wrote it, which the act op
+/// rounds to the element type as the truncf does), or nullopt.
+static std::optional<double> constantValue(Value v) {
+  if (!isa<FloatType>(v.getType()))
+    return std::nullopt;
+  if (auto trunc = v.getDefiningOp<arith::TruncFOp>())
+    v = trunc.getIn();
+  FloatAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  return attr.getValueAsDouble();
+}
+
+/// A finite, nonzero (when `nonzero`) constant parameter, or nullopt.
+static std::optional<double> finiteConstant(Value v, bool nonzero = false) {
+  std::optional<double> k = constantValue(v);
+  if (!k || !std::isfinite(*k) || (nonzero && *k == 0.0))
+    return std::nullopt;
+  return k;
+}
+
+/// The comparison `a pred b` as `b pred' a`.
+static arith::CmpFPredicate swapOperands(arith::CmpFPredicate pred) {
+  using P = arith::CmpFPredicate;
+  switch (pred) {
+  case P::OLT:
+    return P::OGT;
+  case P::OLE:
+    return P::OGE;
+  case P::OGT:
+    return P::OLT;
+  case P::OGE:
+    return P::OLE;
+  case P::ULT:
+    return P::UGT;
+  case P::ULE:
+    return P::UGE;
+  case P::UGT:
+    return P::ULT;
+  case P::UGE:
+    return P::ULE;
+  default:
+    return pred;
+  }
+}
+
+namespace {
+/// y clamped at the constant c from one side: from below, y < c ? c : y,
+/// or from above, y > c ? c : y.
+struct Clamp {
+  Value y;
+  double c;
+  /// Whether NaN gives NaN, as in PyTorch's clamp; otherwise it gives c.
+  bool keepsNaN;
+};
+} // namespace
+
+/// `v` as a clamp from below (or from `above`), in the ways it is written:
+/// select on a comparison of y with c, in either operand order and either
+/// branch order, strict or not; maximumf / minimumf (NaN kept); maxnumf /
+/// minnumf (NaN to c). An unordered comparison choosing c, or an ordered one
+/// choosing y, gives c for NaN: torch-mlir's clamp, hardtanh and relu6 do
+/// (its relu's `ugt` does not). At a bound of 0 the forms that choose c for
+/// y == c, and maximumf, give +0 for -0 where PyTorch's clamp keeps -0.
+static std::optional<Clamp> matchClamp(Value v, bool above) {
+  std::optional<Clamp> result;
+  auto minMax = [&](bool keepsNaN) {
+    return [&result, keepsNaN](Value y, Value c) {
+      std::optional<double> k = constantValue(c);
+      if (k)
+        result = Clamp{y, *k, keepsNaN};
+      return bool(k);
+    };
+  };
+  if (above ? matchBinary<arith::MinimumFOp>(v, minMax(true)) ||
+                  matchBinary<arith::MinNumFOp>(v, minMax(false))
+            : matchBinary<arith::MaximumFOp>(v, minMax(true)) ||
+                  matchBinary<arith::MaxNumFOp>(v, minMax(false)))
+    return result;
+
+  auto select = v.getDefiningOp<arith::SelectOp>();
+  auto cmp = select ? select.getCondition().getDefiningOp<arith::CmpFOp>()
+                    : arith::CmpFOp();
+  if (!cmp)
+    return std::nullopt;
+  // Read the comparison as `y pred c`.
+  Value y = cmp.getLhs();
+  arith::CmpFPredicate pred = cmp.getPredicate();
+  std::optional<double> c = constantValue(cmp.getRhs());
+  if (!c) {
+    y = cmp.getRhs();
+    pred = swapOperands(pred);
+    c = constantValue(cmp.getLhs());
+  }
+  if (!c)
+    return std::nullopt;
+  bool boundIfTrue;
+  if (select.getTrueValue() == y && isConstant(select.getFalseValue(), *c))
+    boundIfTrue = false;
+  else if (select.getFalseValue() == y && isConstant(select.getTrueValue(), *c))
+    boundIfTrue = true;
+  else
+    return std::nullopt;
+  using P = arith::CmpFPredicate;
+  bool less = llvm::is_contained({P::OLT, P::OLE, P::ULT, P::ULE}, pred);
+  bool greater = llvm::is_contained({P::OGT, P::OGE, P::UGT, P::UGE}, pred);
+  bool unordered = llvm::is_contained({P::ULT, P::ULE, P::UGT, P::UGE}, pred);
+  // The comparison holds beyond the bound (y < c from below) when it
+  // chooses c, and on the kept side when it chooses y.
+  bool beyondIsLess = !above;
+  if (boundIfTrue != (beyondIsLess ? less : greater))
+    return std::nullopt;
+  if (!less && !greater)
+    return std::nullopt;
+  // NaN takes the false branch of an ordered comparison, the true branch of
+  // an unordered one.
+  return Clamp{y, *c, boundIfTrue != unordered};
+}
+
+/// Whether `c` is +0.
+static bool isPositiveZero(double c) { return c == 0.0 && !std::signbit(c); }
+
+/// x if `v` is relu(x): act.relu, or a clamp from below at +0. `keepsNaN`
+/// tells whether NaN gives NaN.
+static Value matchPositivePart(Value v, bool &keepsNaN) {
+  if (auto relu = v.getDefiningOp<act::ReluOp>()) {
+    keepsNaN = true;
+    return relu.getInput();
+  }
+  std::optional<Clamp> clamp = matchClamp(v, /*above=*/false);
+  if (!clamp || !isPositiveZero(clamp->c))
+    return nullptr;
+  keepsNaN = clamp->keepsNaN;
+  return clamp->y;
+}
+
+/// x if `v` is min(x, 0), a clamp from above at +0.
+static Value matchNegativePart(Value v, bool &keepsNaN) {
+  std::optional<Clamp> clamp = matchClamp(v, /*above=*/true);
+  if (!clamp || !isPositiveZero(clamp->c))
+    return nullptr;
+  keepsNaN = clamp->keepsNaN;
+  return clamp->y;
+}
+
+/// y if `v` clamps y to [lo, hi], lo <= hi: a clamp from each side, in
+/// either order (the one from below possibly act.relu), or act.relu6 or
+/// act.hard_tanh. Clamps that give a bound for NaN are accepted only with
+/// `nanToBound`.
+static Value matchClampRange(Value v, double &lo, double &hi, bool nanToBound) {
+  if (auto op = v.getDefiningOp<act::Relu6Op>()) {
+    lo = 0.0;
+    hi = 6.0;
+    return op.getInput();
+  }
+  if (auto op = v.getDefiningOp<act::HardTanhOp>()) {
+    lo = op.getMinVal().convertToDouble();
+    hi = op.getMaxVal().convertToDouble();
+    return op.getInput();
+  }
+  auto side = [&](Value w, bool above, double &c) -> Value {
+    if (auto relu = w.getDefiningOp<act::ReluOp>(); relu && !above) {
+      c = 0.0;
+      return relu.getInput();
+    }
+    std::optional<Clamp> clamp = matchClamp(w, above);
+    if (!clamp || (!clamp->keepsNaN && !nanToBound))
+      return nullptr;
+    c = clamp->c;
+    return clamp->y;
+  };
+  for (bool outerAbove : {true, false}) {
+    Value inner = side(v, outerAbove, outerAbove ? hi : lo);
+    Value y = inner ? side(inner, !outerAbove, outerAbove ? lo : hi) : nullptr;
+    if (y && lo <= hi)
+      return y;
+  }
+  return nullptr;
+}
+
+/// Whether `v` is log(1 + exp(x)) written log1p(exp(x)).
+static bool isLog1pExp(Value v, Value x) {
+  Value e = unaryOperand<math::Log1pOp>(v);
+  return e && unaryOperand<math::ExpOp>(e) == x;
+}
+
 //===----------------------------------------------------------------------===//
 // Scalar activations in linalg bodies
 //===----------------------------------------------------------------------===//
@@ -192,16 +385,24 @@ static bool isSqrt2OverPi(Value v) {
 namespace {
 
 /// A pattern on the root op of an activation's formula inside a
-/// linalg.generic body: `match` returns the activation's input, or null.
-template <typename RootOp, typename ActOp>
+/// linalg.generic body: `match` returns the activation's input, or null,
+/// and sets the act op's `NumParams` f64 attributes (in the order of its
+/// builder).
+template <typename RootOp, typename ActOp, unsigned NumParams = 0>
 struct RaiseScalar : OpRewritePattern<RootOp> {
   using OpRewritePattern<RootOp>::OpRewritePattern;
+  using Params = std::array<double, NumParams>;
 
-  virtual Value match(RootOp root) const = 0;
-  /// `ActOp(x)`; ops with attributes override it.
-  virtual Operation *build(PatternRewriter &rewriter, Location loc,
-                           Value x) const {
-    return ActOp::create(rewriter, loc, x.getType(), x);
+  virtual Value match(RootOp root, Params &params) const = 0;
+  /// `ActOp(x, params...)`; gelu overrides it.
+  virtual Operation *build(PatternRewriter &rewriter, Location loc, Value x,
+                           const Params &params) const {
+    return std::apply(
+        [&](auto... p) {
+          return ActOp::create(rewriter, loc, x.getType(), x, APFloat(p)...)
+              .getOperation();
+        },
+        params);
   }
 
   LogicalResult matchAndRewrite(RootOp root,
@@ -209,10 +410,11 @@ struct RaiseScalar : OpRewritePattern<RootOp> {
     if (!isa<FloatType>(root->getResult(0).getType()) ||
         !root->template getParentOfType<linalg::GenericOp>())
       return failure();
-    Value x = match(root);
+    Params params{};
+    Value x = match(root, params);
     if (!x || x.getType() != root->getResult(0).getType())
       return failure();
-    rewriter.replaceOp(root, build(rewriter, root->getLoc(), x));
+    rewriter.replaceOp(root, build(rewriter, root->getLoc(), x, params));
     return success();
   }
 };
@@ -223,7 +425,7 @@ struct RaiseGelu : RaiseScalar<arith::MulFOp, act::GeluOp> {
   RaiseGelu(MLIRContext *ctx, act::GeluApproximation kind)
       : RaiseScalar(ctx), kind(kind) {}
   virtual bool isOnePlusG(Value term, Value x) const = 0;
-  Value match(arith::MulFOp root) const override {
+  Value match(arith::MulFOp root, Params &) const override {
     Value x;
     for (auto factors : threeFactors(root))
       if (isProductOf(
@@ -235,8 +437,8 @@ struct RaiseGelu : RaiseScalar<arith::MulFOp, act::GeluOp> {
         return x;
     return nullptr;
   }
-  Operation *build(PatternRewriter &rewriter, Location loc,
-                   Value x) const override {
+  Operation *build(PatternRewriter &rewriter, Location loc, Value x,
+                   const Params &) const override {
     return act::GeluOp::create(
         rewriter, loc, x.getType(), x,
         act::GeluApproximationAttr::get(rewriter.getContext(), kind));
@@ -296,7 +498,7 @@ struct RaiseGeluTanh : RaiseGelu {
 /// x * sigmoid(x).
 struct RaiseSilu : RaiseScalar<arith::MulFOp, act::SiluOp> {
   using RaiseScalar::RaiseScalar;
-  Value match(arith::MulFOp root) const override {
+  Value match(arith::MulFOp root, Params &) const override {
     Value x;
     matchBinary<arith::MulFOp>(root.getResult(), [&](Value a, Value s) {
       x = matchSigmoid(s) == a ? a : nullptr;
@@ -309,42 +511,391 @@ struct RaiseSilu : RaiseScalar<arith::MulFOp, act::SiluOp> {
 /// 1 / (1 + exp(-x)).
 struct RaiseSigmoid : RaiseScalar<arith::DivFOp, act::SigmoidOp> {
   using RaiseScalar::RaiseScalar;
-  Value match(arith::DivFOp root) const override {
+  Value match(arith::DivFOp root, Params &) const override {
     return matchSigmoid(root.getResult());
   }
 };
 
 struct RaiseTanh : RaiseScalar<math::TanhOp, act::TanhOp> {
   using RaiseScalar::RaiseScalar;
-  Value match(math::TanhOp root) const override { return root.getOperand(); }
+  Value match(math::TanhOp root, Params &) const override {
+    return root.getOperand();
+  }
 };
 
-/// select(x > 0 or unordered, x, 0), torch-mlir's form: NaN gives NaN, as
-/// PyTorch. (With an ordered comparison NaN would give 0: not relu.)
-struct RaiseReluSelect : RaiseScalar<arith::SelectOp, act::ReluOp> {
+/// relu(x) in the clamp forms that keep NaN: torch-mlir's
+/// select(x > 0 or unordered, x, 0), x < 0 ? 0 : x, maximumf(x, 0). The
+/// ordered select(x > 0, x, 0) and maxnumf turn NaN into 0: not relu.
+template <typename RootOp>
+struct RaiseRelu : RaiseScalar<RootOp, act::ReluOp> {
+  using Base = RaiseScalar<RootOp, act::ReluOp>;
+  using Base::Base;
+  Value match(RootOp root, typename Base::Params &) const override {
+    bool keepsNaN;
+    Value x = matchPositivePart(root.getResult(), keepsNaN);
+    return x && keepsNaN ? x : nullptr;
+  }
+};
+
+/// clamp(x, lo, hi) with both clamps keeping NaN: act.relu6 for [0, 6],
+/// else act.hard_tanh. torch-mlir's hardtanh, relu6 and clamp give a bound
+/// for NaN and stay as they are. (Tried before RaiseRelu, which would take
+/// the outer clamp of max(min(x, hi), 0) alone.)
+template <typename RootOp>
+struct RaiseHardTanh : RaiseScalar<RootOp, act::HardTanhOp, 2> {
+  using Base = RaiseScalar<RootOp, act::HardTanhOp, 2>;
+  RaiseHardTanh(MLIRContext *ctx) : Base(ctx, /*benefit=*/2) {}
+  Value match(RootOp root, typename Base::Params &params) const override {
+    return matchClampRange(root.getResult(), params[0], params[1],
+                           /*nanToBound=*/false);
+  }
+  Operation *build(PatternRewriter &rewriter, Location loc, Value x,
+                   const typename Base::Params &params) const override {
+    if (params[0] == 0.0 && params[1] == 6.0)
+      return act::Relu6Op::create(rewriter, loc, x.getType(), x);
+    return Base::build(rewriter, loc, x, params);
+  }
+};
+
+/// x if `v` is clamp(x + 3, 0, 6); see matchClampRange for `nanToBound`.
+static Value matchRelu6OfPlusThree(Value v, bool nanToBound) {
+  double lo, hi;
+  Value shifted = matchClampRange(v, lo, hi, nanToBound);
+  if (!shifted || lo != 0.0 || hi != 6.0)
+    return nullptr;
+  Value x;
+  matchBinary<arith::AddFOp>(shifted, [&](Value a, Value c) {
+    x = isConstant(c, 3.0) ? a : nullptr;
+    return bool(x);
+  });
+  return x;
+}
+
+/// clamp(x + 3, 0, 6) / 6 with clamps that keep NaN: hard_sigmoid with its
+/// defaults (PyTorch's formula; act's clamp((x + 3) / 6, 0, 1) has the same
+/// values). torch-mlir's clamps give 0 for NaN: left alone.
+struct RaiseHardSigmoid : RaiseScalar<arith::DivFOp, act::HardSigmoidOp, 2> {
   using RaiseScalar::RaiseScalar;
-  Value match(arith::SelectOp root) const override {
-    auto cmp = root.getCondition().getDefiningOp<arith::CmpFOp>();
-    if (!cmp || cmp.getPredicate() != arith::CmpFPredicate::UGT)
+  Value match(arith::DivFOp root, Params &params) const override {
+    params = {1.0 / 6.0, 0.5};
+    if (!isConstant(root.getRhs(), 6.0))
       return nullptr;
-    Value x = cmp.getLhs();
-    if (!isConstant(cmp.getRhs(), 0.0) || root.getTrueValue() != x ||
-        !isConstant(root.getFalseValue(), 0.0))
+    return matchRelu6OfPlusThree(root.getLhs(), /*nanToBound=*/false);
+  }
+};
+
+/// x * clamp(x + 3, 0, 6) / 6, torch-mlir's hardswish. Its clamps give 0
+/// for NaN, which the product with x turns back into NaN, so they are
+/// accepted here.
+struct RaiseHardswish : RaiseScalar<arith::DivFOp, act::HardswishOp> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::DivFOp root, Params &) const override {
+    Value x;
+    if (!isConstant(root.getRhs(), 6.0))
       return nullptr;
+    matchBinary<arith::MulFOp>(root.getLhs(), [&](Value a, Value r) {
+      x = matchRelu6OfPlusThree(r, /*nanToBound=*/true) == a ? a : nullptr;
+      return bool(x);
+    });
     return x;
   }
 };
 
-/// maximumf(x, 0) (NaN-propagating; maxnumf would turn NaN into 0).
-struct RaiseReluMaximum : RaiseScalar<arith::MaximumFOp, act::ReluOp> {
+/// x * (clamp(x + 3, 0, 6) / 6), act's own association, or x *
+/// hard_sigmoid(x) with its defaults.
+struct RaiseHardswishScaled : RaiseScalar<arith::MulFOp, act::HardswishOp> {
   using RaiseScalar::RaiseScalar;
-  Value match(arith::MaximumFOp root) const override {
+  Value match(arith::MulFOp root, Params &) const override {
     Value x;
-    matchBinary<arith::MaximumFOp>(root.getResult(), [&](Value a, Value z) {
-      x = isConstant(z, 0.0) ? a : nullptr;
+    matchBinary<arith::MulFOp>(root.getResult(), [&](Value a, Value g) {
+      if (auto hs = g.getDefiningOp<act::HardSigmoidOp>()) {
+        x = hs.getInput() == a &&
+                    hs.getAlpha().convertToDouble() == 1.0 / 6.0 &&
+                    hs.getBeta().convertToDouble() == 0.5
+                ? a
+                : nullptr;
+        return bool(x);
+      }
+      auto div = g.getDefiningOp<arith::DivFOp>();
+      x = div && isConstant(div.getRhs(), 6.0) &&
+                  matchRelu6OfPlusThree(div.getLhs(), /*nanToBound=*/true) == a
+              ? a
+              : nullptr;
       return bool(x);
     });
     return x;
+  }
+};
+
+/// x if `v` = p + n, p = relu(x) (times the constant `scale` unless it is
+/// 1), n = g(m), m = min(x, 0), where `negativeOf(n)` returns m. Either
+/// part may be a clamp that turns NaN into 0 as long as the other keeps it
+/// (torch-mlir writes both with NaN kept). This is how torch-mlir writes
+/// leaky_relu, elu and selu; as x > 0 ? x : g(x) it would differ only in
+/// the sign of zero results (p + n is +0 where g(x) is -0).
+static Value matchPositivePlusNegative(Value v, double scale,
+                                       function_ref<Value(Value)> negativeOf) {
+  Value x;
+  matchBinary<arith::AddFOp>(v, [&](Value p, Value n) {
+    if (scale != 1.0) {
+      Value unscaled;
+      matchBinary<arith::MulFOp>(p, [&](Value a, Value s) {
+        unscaled = isConstant(s, scale) ? a : nullptr;
+        return bool(unscaled);
+      });
+      p = unscaled;
+    }
+    bool positiveKeepsNaN = false, negativeKeepsNaN = false;
+    Value positive = p ? matchPositivePart(p, positiveKeepsNaN) : nullptr;
+    Value m = positive ? negativeOf(n) : nullptr;
+    Value negative = m ? matchNegativePart(m, negativeKeepsNaN) : nullptr;
+    x = negative == positive && (positiveKeepsNaN || negativeKeepsNaN)
+            ? positive
+            : nullptr;
+    return bool(x);
+  });
+  return x;
+}
+
+/// relu(x) + min(x, 0) * negative_slope.
+struct RaiseLeakyRelu : RaiseScalar<arith::AddFOp, act::LeakyReluOp, 1> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::AddFOp root, Params &params) const override {
+    return matchPositivePlusNegative(root, 1.0, [&](Value n) {
+      Value m;
+      matchBinary<arith::MulFOp>(n, [&](Value a, Value s) {
+        std::optional<double> slope = finiteConstant(s);
+        m = slope ? a : nullptr;
+        params[0] = slope.value_or(0.0);
+        return bool(m);
+      });
+      return m;
+    });
+  }
+};
+
+/// m if `v` is exp(m) - 1 (torch-mlir's elu) or expm1(m).
+static Value expMinusOneOperand(Value v) {
+  if (Value m = unaryOperand<math::ExpM1Op>(v))
+    return m;
+  Value m;
+  matchBinary<arith::SubFOp>(
+      v,
+      [&](Value e, Value one) {
+        m = isConstant(one, 1.0) ? unaryOperand<math::ExpOp>(e) : nullptr;
+        return bool(m);
+      },
+      /*commutative=*/false);
+  return m;
+}
+
+/// relu(x) + (exp(min(x, 0)) - 1) * alpha, alpha = 1 without the product.
+/// torch-mlir's exp - 1 cancels for small |x|, where act's expm1 is
+/// PyTorch's.
+struct RaiseElu : RaiseScalar<arith::AddFOp, act::EluOp, 1> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::AddFOp root, Params &params) const override {
+    return matchPositivePlusNegative(root, 1.0, [&](Value n) {
+      params[0] = 1.0;
+      if (Value m = expMinusOneOperand(n))
+        return m;
+      Value m;
+      matchBinary<arith::MulFOp>(n, [&](Value e, Value a) {
+        std::optional<double> alpha = finiteConstant(a);
+        m = alpha ? expMinusOneOperand(e) : nullptr;
+        params[0] = alpha.value_or(0.0);
+        return bool(m);
+      });
+      return m;
+    });
+  }
+};
+
+/// relu(x) * scale + (exp(min(x, 0)) - 1) * scale * alpha, the two
+/// constants in either order, SELU's.
+struct RaiseSelu : RaiseScalar<arith::AddFOp, act::SeluOp> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::AddFOp root, Params &) const override {
+    using namespace act::math;
+    return matchPositivePlusNegative(root, kSeluScale, [&](Value n) {
+      for (std::pair<double, double> c : {std::pair(kSeluAlpha, kSeluScale),
+                                          std::pair(kSeluScale, kSeluAlpha)}) {
+        Value m;
+        if (matchBinary<arith::MulFOp>(n, [&](Value n1, Value c1) {
+              return isConstant(c1, c.first) &&
+                     matchBinary<arith::MulFOp>(n1, [&](Value e, Value c2) {
+                       m = isConstant(c2, c.second) ? expMinusOneOperand(e)
+                                                    : nullptr;
+                       return bool(m);
+                     });
+            }))
+          return m;
+      }
+      return Value();
+    });
+  }
+};
+
+/// x and the false branch n if `v` is x > 0 ? x : n (ordered or not: n is
+/// NaN for NaN here).
+static Value matchPositiveOr(arith::SelectOp select, Value &n) {
+  auto cmp = select.getCondition().getDefiningOp<arith::CmpFOp>();
+  if (!cmp)
+    return nullptr;
+  using P = arith::CmpFPredicate;
+  Value x = select.getTrueValue();
+  bool greater = llvm::is_contained({P::OGT, P::UGT}, cmp.getPredicate()) &&
+                 cmp.getLhs() == x && isConstant(cmp.getRhs(), 0.0);
+  bool less = llvm::is_contained({P::OLT, P::ULT}, cmp.getPredicate()) &&
+              cmp.getRhs() == x && isConstant(cmp.getLhs(), 0.0);
+  if (!greater && !less)
+    return nullptr;
+  n = select.getFalseValue();
+  return x;
+}
+
+/// x > 0 ? x : expm1(x / alpha) * alpha, or expm1(x) for alpha = 1
+/// (torch-mlir's celu). act multiplies by 1 / alpha, as PyTorch does,
+/// where torch-mlir divides.
+struct RaiseCelu : RaiseScalar<arith::SelectOp, act::CeluOp, 1> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::SelectOp root, Params &params) const override {
+    Value n;
+    Value x = matchPositiveOr(root, n);
+    if (!x)
+      return nullptr;
+    params[0] = 1.0;
+    if (unaryOperand<math::ExpM1Op>(n) == x)
+      return x;
+    bool match = matchBinary<arith::MulFOp>(n, [&](Value e, Value a) {
+      std::optional<double> alpha = finiteConstant(a, /*nonzero=*/true);
+      Value arg = unaryOperand<math::ExpM1Op>(e);
+      params[0] = alpha.value_or(0.0);
+      return alpha && arg &&
+             matchBinary<arith::DivFOp>(
+                 arg,
+                 [&](Value y, Value c) {
+                   return y == x && isConstant(c, *alpha);
+                 },
+                 /*commutative=*/false);
+    });
+    return match ? x : nullptr;
+  }
+};
+
+/// x > 0 ? x : expm1(x) * alpha, elu written with expm1 and a select.
+struct RaiseEluSelect : RaiseScalar<arith::SelectOp, act::EluOp, 1> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::SelectOp root, Params &params) const override {
+    Value n;
+    Value x = matchPositiveOr(root, n);
+    bool match = x && matchBinary<arith::MulFOp>(n, [&](Value e, Value a) {
+                   std::optional<double> alpha = finiteConstant(a);
+                   params[0] = alpha.value_or(0.0);
+                   return alpha && unaryOperand<math::ExpM1Op>(e) == x;
+                 });
+    return match ? x : nullptr;
+  }
+};
+
+/// beta x > threshold ? x : log1p(exp(beta x)) / beta, beta = 1 without
+/// the product and the division; torch-mlir compares in f64 (an extf of
+/// beta x). Raised when the threshold is exact in the element type (so that
+/// the comparison is the same there) and exp(beta x) cannot overflow below
+/// it, where act's log(1 + exp) does not overflow but this formula and
+/// PyTorch's do.
+struct RaiseSoftplus : RaiseScalar<arith::SelectOp, act::SoftplusOp, 2> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::SelectOp root, Params &params) const override {
+    Value x = root.getTrueValue();
+    auto cmp = root.getCondition().getDefiningOp<arith::CmpFOp>();
+    if (!cmp || cmp.getPredicate() != arith::CmpFPredicate::OGT)
+      return nullptr;
+    Value scaled = cmp.getLhs();
+    if (auto ext = scaled.getDefiningOp<arith::ExtFOp>())
+      scaled = ext.getIn();
+    std::optional<double> threshold = constantValue(cmp.getRhs());
+    auto type = dyn_cast<FloatType>(x.getType());
+    if (!threshold || !type || scaled.getType() != type)
+      return nullptr;
+    bool lost;
+    APFloat t(*threshold);
+    t.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    double largest =
+        APFloat::getLargest(type.getFloatSemantics()).convertToDouble();
+    if (lost || !(*threshold <= std::log(largest)))
+      return nullptr;
+    params = {1.0, *threshold};
+    if (scaled == x)
+      return isLog1pExp(root.getFalseValue(), x) ? x : nullptr;
+    std::optional<double> beta;
+    matchBinary<arith::MulFOp>(scaled, [&](Value a, Value b) {
+      beta = a == x ? finiteConstant(b, /*nonzero=*/true) : std::nullopt;
+      return beta.has_value();
+    });
+    if (!beta)
+      return nullptr;
+    params[0] = *beta;
+    bool match = matchBinary<arith::DivFOp>(
+        root.getFalseValue(),
+        [&](Value soft, Value b) {
+          return isConstant(b, *beta) && isLog1pExp(soft, scaled);
+        },
+        /*commutative=*/false);
+    return match ? x : nullptr;
+  }
+};
+
+/// x * tanh(softplus(x)): the softplus as torch-mlir writes mish's (x > 20
+/// ? x : log1p(exp(x))), as act.softplus with its defaults, or
+/// log1p(exp(x)) without the threshold (PyTorch's formula; tanh is 1 there
+/// in any case).
+struct RaiseMish : RaiseScalar<arith::MulFOp, act::MishOp> {
+  using RaiseScalar::RaiseScalar;
+  static bool isSoftplus(Value v, Value x) {
+    if (auto op = v.getDefiningOp<act::SoftplusOp>())
+      return op.getInput() == x && op.getBeta().convertToDouble() == 1.0 &&
+             op.getThreshold().convertToDouble() == 20.0;
+    if (isLog1pExp(v, x))
+      return true;
+    auto select = v.getDefiningOp<arith::SelectOp>();
+    auto cmp = select ? select.getCondition().getDefiningOp<arith::CmpFOp>()
+                      : arith::CmpFOp();
+    if (!cmp || cmp.getPredicate() != arith::CmpFPredicate::OGT)
+      return false;
+    Value compared = cmp.getLhs();
+    if (auto ext = compared.getDefiningOp<arith::ExtFOp>())
+      compared = ext.getIn();
+    return compared == x && isConstant(cmp.getRhs(), 20.0) &&
+           select.getTrueValue() == x && isLog1pExp(select.getFalseValue(), x);
+  }
+  Value match(arith::MulFOp root, Params &) const override {
+    Value x;
+    matchBinary<arith::MulFOp>(root.getResult(), [&](Value a, Value t) {
+      Value s = unaryOperand<math::TanhOp>(t);
+      if (!s)
+        s = unaryOperand<act::TanhOp>(t);
+      x = s && isSoftplus(s, a) ? a : nullptr;
+      return bool(x);
+    });
+    return x;
+  }
+};
+
+/// min(x, 0) - log1p(exp(-|x|)), PyTorch's formula and torch-mlir's. The
+/// log1p term is NaN for NaN, so min(x, 0) may be a clamp that drops NaN;
+/// and both signs of a zero min give the same difference.
+struct RaiseLogSigmoid : RaiseScalar<arith::SubFOp, act::LogSigmoidOp> {
+  using RaiseScalar::RaiseScalar;
+  Value match(arith::SubFOp root, Params &) const override {
+    std::optional<Clamp> min = matchClamp(root.getLhs(), /*above=*/true);
+    if (!min || min->c != 0.0)
+      return nullptr;
+    Value x = min->y;
+    Value e = unaryOperand<math::Log1pOp>(root.getRhs());
+    Value negated = e ? unaryOperand<math::ExpOp>(e) : nullptr;
+    Value abs = negated ? unaryOperand<arith::NegFOp>(negated) : nullptr;
+    return abs && unaryOperand<math::AbsFOp>(abs) == x ? x : nullptr;
   }
 };
 
@@ -352,8 +903,13 @@ struct RaiseReluMaximum : RaiseScalar<arith::MaximumFOp, act::ReluOp> {
 
 void act::populateRaiseActivationPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<RaiseGeluErf, RaiseGeluTanh, RaiseSilu, RaiseSigmoid, RaiseTanh,
-               RaiseReluSelect, RaiseReluMaximum>(ctx);
+  patterns
+      .add<RaiseGeluErf, RaiseGeluTanh, RaiseSilu, RaiseSigmoid, RaiseTanh,
+           RaiseRelu<arith::SelectOp>, RaiseRelu<arith::MaximumFOp>,
+           RaiseHardTanh<arith::SelectOp>, RaiseHardTanh<arith::MinimumFOp>,
+           RaiseHardTanh<arith::MaximumFOp>, RaiseHardSigmoid, RaiseHardswish,
+           RaiseHardswishScaled, RaiseLeakyRelu, RaiseElu, RaiseSelu, RaiseCelu,
+           RaiseEluSelect, RaiseSoftplus, RaiseMish, RaiseLogSigmoid>(ctx);
 }
 
 //===----------------------------------------------------------------------===//
