@@ -295,6 +295,8 @@ def main(argv):
             fail("--weights=args applies to PyTorch modules only")
         text, weights, inputs, expected = import_onnx(args)
     elif args.model_file.endswith(".py"):
+        if args.input:
+            fail("--input applies to ONNX models; a Python file gives its inputs")
         text, weights, inputs, expected = import_torch(args)
     else:
         fail(f"{args.model_file}: expected a .py or .onnx file")
