@@ -8,8 +8,12 @@ For each model of examples/models: act-import (into build/models/NAME, redone
 when the model file is newer), then at each thread count (0: all cores) act-run
 --benchmark (its compile time, and the median call) and PyTorch on the same
 inputs: eager and torch.compile (inductor), each the median of --repetitions
-calls after a first call and two warm-up calls, with torch.set_num_threads.
-The error is act's max |act - eager| over max |eager| (act-run --expect).
+calls after a first call and two warm-up calls, with torch.set_num_threads;
+and IREE (iree-base-compiler/runtime from tools/requirements-bench.txt,
+skipped without them) compiling the same imported MLIR for llvm-cpu
+target-cpu=host, run in a child process per thread count (its task executor
+reads the thread count once per process). The errors are max |x - eager|
+over max |eager| (act's from act-run --expect).
 Prints a table (ratios to PyTorch eager measured in the same run; timings
 drift between runs and machines), writes JSON and optionally a bar chart.
 """
@@ -76,6 +80,61 @@ def run_act(build, out, threads, reps):
     return timing, (max(errors) if errors else float("nan")), check.returncode == 0
 
 
+IREE_FLAGS = [
+    "--iree-hal-target-device=local",
+    "--iree-hal-local-target-device-backends=llvm-cpu",
+    "--iree-llvmcpu-target-cpu=host",
+]
+
+
+def compile_iree(out):
+    """IREE's module of the imported MLIR and its compile time, or a note."""
+    try:
+        import iree.compiler as ireec
+    except ModuleNotFoundError:
+        return None, None, "iree not installed (tools/requirements-bench.txt)"
+    vmfb = os.path.join(out, "model.vmfb")
+    start = time.perf_counter()
+    try:
+        ireec.compile_file(os.path.join(out, "model.mlir"),
+                           extra_args=IREE_FLAGS, output_file=vmfb)
+    except Exception as e:
+        return None, None, f"iree compile failed: {str(e).splitlines()[0][:150]}"
+    return vmfb, time.perf_counter() - start, None
+
+
+def run_iree(vmfb, out, threads, reps):
+    """IREE's median and error at `threads`, from a child process."""
+    done = subprocess.run(
+        [sys.executable, os.path.abspath(__file__),
+         f"--iree-child={vmfb},{out},{threads},{reps}"],
+        capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"iree_note": "iree run failed: " + done.stderr.strip()[-150:]}
+    return json.loads(done.stdout)
+
+
+def iree_child(spec):
+    import numpy as np
+    import iree.runtime as rt
+
+    vmfb, out, threads, reps = spec.split(",")
+    rt.flags.parse_flags(f"--task_topology_max_group_count={threads}")
+    device = rt.get_device("local-task")
+    ctx = rt.SystemContext(config=rt.Config(device=device))
+    with open(vmfb, "rb") as f:
+        ctx.add_vm_module(rt.VmModule.copy_buffer(ctx.instance, f.read()))
+    fn = ctx.modules.module["forward"]
+    load = lambda prefix: [np.load(a.split("@", 1)[1]) for a in npy_args(out, prefix, "")]
+    args = [rt.asdevicearray(device, x) for x in load("input")]
+    timing = measure(lambda: fn(*args), int(reps), 2)
+    got = fn(*args)
+    got = [got] if not isinstance(got, (list, tuple)) else got
+    errors = [float(np.max(np.abs(g.to_host() - e)) / max(np.max(np.abs(e)), 1e-38))
+              for g, e in zip(got, load("expected"))]
+    print(json.dumps({"iree_s": timing["median"], "iree_error": max(errors)}))
+
+
 def torch_model(source):
     user = act_import.load_python_module(source)
     model = act_import.attribute(user, source, "model")
@@ -92,10 +151,15 @@ def main(argv):
     parser.add_argument("--repetitions", type=int, default=10)
     parser.add_argument("--no-compile", action="store_true",
                         help="skip torch.compile (its compile takes minutes here)")
+    parser.add_argument("--no-iree", action="store_true")
+    parser.add_argument("--iree-child", help=argparse.SUPPRESS)
     parser.add_argument("--json")
     parser.add_argument("--chart")
     parser.add_argument("--build", default=os.path.join(root, "build"))
     args = parser.parse_args(argv)
+    if args.iree_child:
+        iree_child(args.iree_child)
+        return 0
     cores = os.cpu_count()
     thread_counts = [int(t) or cores for t in args.threads.split(",")]
 
@@ -106,6 +170,8 @@ def main(argv):
         compiled = None
         if not args.no_compile:
             compiled = torch.compile(model)
+        vmfb, iree_compile_s, iree_note = (
+            compile_iree(out) if not args.no_iree else (None, None, "--no-iree"))
         for threads in thread_counts:
             torch.set_num_threads(threads)
             timing, error, ok = run_act(args.build, out, threads, args.repetitions)
@@ -126,6 +192,11 @@ def main(argv):
                             lambda: compiled(*inputs), args.repetitions, 2)["median"]
                     except Exception as e:  # inductor needs a C++ compiler
                         row["compiled_note"] = f"{type(e).__name__}: {e}"[:200]
+            if vmfb:
+                row["iree_compile_s"] = iree_compile_s
+                row.update(run_iree(vmfb, out, threads, args.repetitions))
+            else:
+                row["iree_note"] = iree_note
             results.append(row)
             print_row(row)
     if args.json:
@@ -136,24 +207,27 @@ def main(argv):
     return 0 if all(r["act_expect_ok"] for r in results) else 2
 
 
-header_printed = False
-
-
 def print_row(r):
     global header_printed
     if not header_printed:
         print(f"{'model':<12} {'thr':>3} {'act compile':>11} {'act':>10} "
-              f"{'eager':>10} {'compiled':>10} {'eager/act':>9} "
-              f"{'compiled/act':>12} {'error':>8}")
+              f"{'eager':>10} {'compiled':>10} {'iree':>10} {'eager/act':>9} "
+              f"{'compiled/act':>12} {'iree/act':>8} {'error':>8}")
         header_printed = True
     ms = lambda s: f"{s * 1e3:8.3f}ms" if s is not None else f"{'-':>10}"
-    compiled = r.get("compiled_s")
+    ratio = lambda s, w: f"{s / r['act_s']:{w - 1}.2f}x" if s else f"{'-':>{w}}"
+    compiled, iree = r.get("compiled_s"), r.get("iree_s")
     print(f"{r['model']:<12} {r['threads']:>3} {r['act_compile_s']:10.2f}s "
-          f"{ms(r['act_s'])} {ms(r['eager_s'])} {ms(compiled)} "
-          f"{r['eager_s'] / r['act_s']:8.2f}x "
-          + (f"{compiled / r['act_s']:11.2f}x " if compiled else f"{'-':>12} ")
-          + f"{r['act_error']:8.1e}" + ("" if r["act_expect_ok"] else "  FAILED"),
+          f"{ms(r['act_s'])} {ms(r['eager_s'])} {ms(compiled)} {ms(iree)} "
+          f"{ratio(r['eager_s'], 9)} {ratio(compiled, 12)} {ratio(iree, 8)} "
+          f"{r['act_error']:8.1e}" + ("" if r["act_expect_ok"] else "  FAILED"),
           flush=True)
+    for note in ("compiled_note", "iree_note"):
+        if note in r:
+            print(f"  {note.split('_')[0]}: {r[note]}")
+
+
+header_printed = False
 
 
 def chart(results, path):
@@ -169,11 +243,11 @@ def chart(results, path):
     labels = [f"{r['model']}\n{r['threads']}T" for r in results]
     x = range(len(results))
     fig, ax = plt.subplots(figsize=(max(6, len(results) * 0.9), 4))
-    ax.bar([i - 0.2 for i in x], [r["eager_s"] / r["act_s"] for r in results],
-           0.4, label="PyTorch eager / act")
-    ax.bar([i + 0.2 for i in x],
-           [r.get("compiled_s", 0) / r["act_s"] for r in results], 0.4,
-           label="torch.compile / act")
+    for offset, key, label in [(-0.27, "eager_s", "PyTorch eager / act"),
+                               (0, "compiled_s", "torch.compile / act"),
+                               (0.27, "iree_s", "IREE / act")]:
+        ax.bar([i + offset for i in x],
+               [r.get(key, 0) / r["act_s"] for r in results], 0.27, label=label)
     ax.axhline(1, color="black", linewidth=0.8)
     ax.set_xticks(list(x), labels, fontsize=7)
     ax.set_ylabel("time ratio (> 1: act faster)")
