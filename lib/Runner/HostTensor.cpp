@@ -7,12 +7,14 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::act::runner;
@@ -134,6 +136,48 @@ HostTensor::HostTensor(ElementKind kind, ArrayRef<int64_t> shape)
   std::memset(data.get(), 0, bytes);
 }
 
+llvm::Expected<uint64_t>
+act::runner::checkTensorBytes(ElementKind kind, ArrayRef<int64_t> shape) {
+  auto typeString = [&] {
+    std::string s = "tensor<";
+    for (int64_t d : shape)
+      s += std::to_string(d) + "x";
+    return s + getElementKindName(kind).str() + ">";
+  };
+  uint64_t bytes = getElementKindSize(kind);
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(bytes, uint64_t(d), &bytes))
+      return createStringError(typeString() +
+                               " has more elements than memory can hold");
+  // More than the machine has would only fail later, in the middle of a
+  // call (the compiled code's malloc) or by the kernel's OOM killer.
+  uint64_t memory =
+      uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+  if (memory > 0 && bytes > memory)
+    return createStringError(
+        typeString() + " needs " + llvm::formatv("{0:F1}", bytes / 1e9).str() +
+        " GB, more than this " + "machine's " +
+        llvm::formatv("{0:F1}", memory / 1e9).str() + " GB of memory");
+  return bytes;
+}
+
+llvm::Expected<HostTensor> HostTensor::create(ElementKind kind,
+                                              ArrayRef<int64_t> shape) {
+  llvm::Expected<uint64_t> bytes = checkTensorBytes(kind, shape);
+  if (!bytes)
+    return bytes.takeError();
+  HostTensor t;
+  t.kind = kind;
+  t.shape.assign(shape.begin(), shape.end());
+  size_t size = (std::max<uint64_t>(*bytes, 1) + 63) / 64 * 64;
+  t.data.reset(static_cast<char *>(std::aligned_alloc(64, size)));
+  if (!t.data)
+    return createStringError("cannot allocate " + t.getTypeString() + " (" +
+                             Twine(*bytes) + " bytes)");
+  std::memset(t.data.get(), 0, size);
+  return std::move(t);
+}
+
 int64_t HostTensor::getNumElements() const {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -243,7 +287,11 @@ llvm::Expected<HostTensor> act::runner::parseInputSpec(StringRef spec) {
                                "': bad dimension '" + dim.str() + "'");
     shape.push_back(size);
   }
-  HostTensor tensor(*kind, shape);
+  llvm::Expected<HostTensor> created = HostTensor::create(*kind, shape);
+  if (!created)
+    return createStringError("--input '" + typePart.trim().str() +
+                             "': " + llvm::toString(created.takeError()));
+  HostTensor tensor = std::move(*created);
   int64_t n = tensor.getNumElements();
   StringRef values = valuePart.trim();
 
@@ -432,7 +480,10 @@ llvm::Expected<HostTensor> act::runner::readNpy(StringRef path) {
     return fail("fortran_order arrays are not supported (save a C-order "
                 "array, e.g. np.ascontiguousarray)");
 
-  HostTensor tensor(*kind, shape);
+  llvm::Expected<HostTensor> created = HostTensor::create(*kind, shape);
+  if (!created)
+    return fail(llvm::toString(created.takeError()));
+  HostTensor tensor = std::move(*created);
   StringRef data = bytes.drop_front(prefix + headerLen);
   size_t need = tensor.getSizeInBytes();
   if (data.size() < need)

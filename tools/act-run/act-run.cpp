@@ -277,6 +277,14 @@ int main(int argc, char **argv) {
   std::vector<TensorSpec> &argSpecs = signature->first;
   std::vector<TensorSpec> &resultSpecs = signature->second;
 
+  // Results the machine cannot hold fail here, not in the compiled code.
+  for (auto [i, spec] : llvm::enumerate(resultSpecs))
+    if (llvm::Expected<uint64_t> bytes =
+            checkTensorBytes(spec.kind, spec.shape);
+        !bytes)
+      return fail("@" + name + " result #" + Twine(i) + ": " +
+                  llvm::toString(bytes.takeError()));
+
   // Inputs.
   if (inputs.size() != argSpecs.size())
     return fail("@" + name + " takes " + Twine(argSpecs.size()) +

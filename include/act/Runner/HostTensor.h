@@ -51,6 +51,10 @@ public:
   HostTensor() = default;
   /// A zero-filled tensor.
   HostTensor(ElementKind kind, ArrayRef<int64_t> shape);
+  /// The same, or an error where the size overflows, exceeds this machine's
+  /// memory or cannot be allocated: for sizes that come from the user.
+  static llvm::Expected<HostTensor> create(ElementKind kind,
+                                           ArrayRef<int64_t> shape);
 
   ElementKind getKind() const { return kind; }
   ArrayRef<int64_t> getShape() const { return shape; }
@@ -78,6 +82,11 @@ private:
   SmallVector<int64_t> shape;
   std::unique_ptr<char, AlignedFree> data;
 };
+
+/// The bytes of a tensor of `kind` and `shape`, or an error naming its
+/// type where that overflows or is more than this machine's memory.
+llvm::Expected<uint64_t> checkTensorBytes(ElementKind kind,
+                                          ArrayRef<int64_t> shape);
 
 /// Parses an --input value: "@file.npy", "SHAPExTYPE=v1 v2 ..." (values
 /// separated by spaces or commas), "SHAPExTYPE=random:SEED" (uniform in
