@@ -77,6 +77,10 @@ void act::buildActToLLVMPipeline(OpPassManager &pm,
     fpm.addPass(createCSEPass());
     fpm.addPass(createLoopInvariantCodeMotionPass());
     fpm.addPass(createActExpandMathPass(ActExpandMathPassOptions{math}));
+    // The masked tails of dynamic sizes become masked transfers while still
+    // on tensors: buffer deallocation would put its ownership flags inside a
+    // vector.mask region, which must hold one op.
+    fpm.addPass(vector::createLowerVectorMaskPass());
     fpm.addPass(createCanonicalizerPass());
     fpm.addPass(createCSEPass());
   }

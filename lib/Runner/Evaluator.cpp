@@ -195,6 +195,7 @@ enum class Opcode : uint8_t {
   XOrI,
   Unary,
   ActUnary,
+  FPToI,
   Fma,
   PowF,
   PowI,
@@ -495,6 +496,11 @@ llvm::Error Program::append(Operation *op, ArrayRef<unsigned> operands,
             return setCode(Opcode::TruncF);
           })
           .Case([&](arith::SIToFPOp) { return setCode(Opcode::IToFP); })
+          .Case([&](arith::FPToSIOp) { return setCode(Opcode::FPToI); })
+          .Case([&](arith::FPToUIOp) {
+            in.isUnsigned = true;
+            return setCode(Opcode::FPToI);
+          })
           .Case([&](arith::UIToFPOp u) {
             in.isUnsigned = true;
             in.width = getIntWidth(getElementTypeOrSelf(u.getIn()));
@@ -711,6 +717,12 @@ void Program::run(double *v, double *e, ArrayRef<int64_t> indices) const {
     case Opcode::Unary:
       r = in.fn->f(a);
       er = localBound(in.fn->f, in.fn->df, a, ea);
+      break;
+    case Opcode::FPToI:
+      // Toward zero; uncertain (a nonzero bound) where a's bound straddles
+      // an integer.
+      r = std::trunc(a);
+      er = std::trunc(a - ea) != std::trunc(a + ea) ? 1 : 0;
       break;
     case Opcode::ActUnary: {
       const Instr::ActFn &fn = *in.actFn;

@@ -130,3 +130,31 @@ func.func @batch_loss(%y: tensor<256x10xf32>, %z: tensor<256x10xf32>) -> tensor<
   } -> tensor<f32>
   return %s : tensor<f32>
 }
+
+// A row max over a dynamic length: full tiles into a 1 x 16 partial max,
+// then the tail masked. The masks' types must match what the transfers
+// expect (vectorized without scalable flags, they printed the same but
+// failed the verifier, and softmax on tensor<?x?xf32> did not compile).
+// CHECK-LABEL: func @dynamic_row_max
+// CHECK:       scf.for {{.*}} -> (tensor<?xf32>)
+// CHECK:         scf.for {{.*}} step %c16 iter_args({{.*}}) -> (tensor<1x16xf32>)
+// CHECK:         scf.for {{.*}} step %c16 iter_args({{.*}}) -> (tensor<1x16xf32>)
+// CHECK:           %[[M:.*]] = vector.create_mask %c1, %{{.*}} : vector<1x16xi1>
+// CHECK:           vector.mask %[[M]] { vector.transfer_read {{.*}} : tensor<1x?xf32>, vector<1x16xf32> } : vector<1x16xi1> -> vector<1x16xf32>
+// CHECK:           vector.mask %[[M]] { vector.transfer_write {{.*}} : vector<1x16xf32>, tensor<1x?xf32> } : vector<1x16xi1> -> tensor<1x?xf32>
+// CHECK:         vector.multi_reduction <maximumf>, %{{.*}}, %{{.*}} [1] : vector<1x16xf32> to vector<1xf32>
+func.func @dynamic_row_max(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %ninf = arith.constant 0xFF800000 : f32
+  %rows = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %e = tensor.empty(%rows) : tensor<?xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  %m = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<?x?xf32>) outs(%f : tensor<?xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.maximumf %in, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<?xf32>
+  return %m : tensor<?xf32>
+}

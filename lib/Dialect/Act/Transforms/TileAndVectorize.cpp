@@ -182,8 +182,12 @@ static LogicalResult vectorizeOp(RewriterBase &rewriter, linalg::LinalgOp op,
       vectorSizes.push_back(ShapedType::isDynamic(range) ? tile : range);
   }
   rewriter.setInsertionPoint(op);
+  // One scalable flag per vector size: left empty, the masks' types come out
+  // with a scalability list of another length than the ops they mask expect,
+  // which prints the same but fails the verifier.
+  SmallVector<bool> scalable(vectorSizes.size(), false);
   FailureOr<linalg::VectorizationResult> result =
-      linalg::vectorize(rewriter, op, vectorSizes);
+      linalg::vectorize(rewriter, op, vectorSizes, scalable);
   if (failed(result))
     return op.emitOpError("could not be vectorized");
   if (op->getNumResults())
