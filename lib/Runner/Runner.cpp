@@ -44,7 +44,8 @@ std::string TensorSpec::str() const {
     return getElementKindName(kind).str();
   std::string s = "tensor<";
   for (int64_t d : shape)
-    s += std::to_string(d) + "x";
+    s +=
+        (ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d)) + "x";
   return s + getElementKindName(kind).str() + ">";
 }
 
@@ -58,8 +59,8 @@ static llvm::Expected<TensorSpec> getSpec(Type type, const Twine &what) {
   TensorSpec spec;
   Type elementType = type;
   if (auto tensor = dyn_cast<RankedTensorType>(type)) {
-    if (!tensor.hasStaticShape())
-      return fail("act-run needs static shapes");
+    // Dynamic sizes come from the inputs (and, for results, from the
+    // descriptors the code returns).
     spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
     elementType = tensor.getElementType();
   } else if (isa<FloatType>(type)) {
@@ -353,9 +354,32 @@ void CompiledFunction::call(ArrayRef<const HostTensor *> inputs,
     auto *aligned = reinterpret_cast<char *>(desc[1]);
     int64_t offset = desc[2];
     if (results) {
-      HostTensor t(spec.kind, spec.shape);
-      std::memcpy(t.getData(), aligned + offset * getElementKindSize(spec.kind),
-                  t.getSizeInBytes());
+      // The sizes and strides the code returned (dynamic sizes are known
+      // only there); row-major results are copied at once.
+      int64_t rank = spec.shape.size();
+      ArrayRef<int64_t> sizes(desc + 3, rank), strides(desc + 3 + rank, rank);
+      HostTensor t(spec.kind, sizes);
+      int64_t elementSize = getElementKindSize(spec.kind);
+      const char *base = aligned + offset * elementSize;
+      bool rowMajor = true;
+      for (int64_t d = rank - 1, expected = 1; d >= 0; --d) {
+        rowMajor &= sizes[d] == 1 || strides[d] == expected;
+        expected *= sizes[d];
+      }
+      if (rowMajor) {
+        std::memcpy(t.getData(), base, t.getSizeInBytes());
+      } else {
+        char *out = static_cast<char *>(t.getData());
+        for (int64_t i = 0, n = t.getNumElements(); i < n; ++i) {
+          int64_t rest = i, at = 0;
+          for (int64_t d = rank - 1; d >= 0; --d) {
+            at += (rest % sizes[d]) * strides[d];
+            rest /= sizes[d];
+          }
+          std::memcpy(out + i * elementSize, base + at * elementSize,
+                      elementSize);
+        }
+      }
       results->push_back(std::move(t));
     }
     // The deallocation pipeline hands results over as fresh mallocs; still,

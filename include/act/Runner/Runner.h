@@ -14,6 +14,8 @@
 #include "act/Pipelines/Pipelines.h"
 #include "act/Runner/HostTensor.h"
 
+#include "mlir/IR/BuiltinTypes.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/Error.h"
@@ -40,9 +42,22 @@ struct TensorSpec {
   SmallVector<int64_t> shape;
   bool isScalar = false;
 
+  /// "tensor<4x?xf32>": a dynamic size prints as ?.
   std::string str() const;
+  bool hasStaticShape() const {
+    return llvm::none_of(shape, ShapedType::isDynamic);
+  }
+  /// Whether `other` is this shape, any size where this one's is dynamic.
+  bool matchesShape(ArrayRef<int64_t> other) const {
+    if (other.size() != shape.size())
+      return false;
+    for (auto [want, have] : llvm::zip(shape, other))
+      if (!ShapedType::isDynamic(want) && want != have)
+        return false;
+    return true;
+  }
   bool matches(const HostTensor &t) const {
-    return t.getKind() == kind && t.getShape() == ArrayRef<int64_t>(shape);
+    return t.getKind() == kind && matchesShape(t.getShape());
   }
 };
 
