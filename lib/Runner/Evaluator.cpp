@@ -73,6 +73,16 @@ double act::runner::detail::roundingError(ElementKind kind, double ulps,
   return ulps * getUlp(kind, value) * (kind == ElementKind::f64 ? 2 : 1);
 }
 
+double act::runner::detail::actRounding(const AccuracyBound &bound,
+                                        ElementKind kind, double y) {
+  if (!std::isfinite(y))
+    return 0;
+  if (std::isinf(bound.ulps))
+    return kInf;
+  double unit = bound.getUnit(kind, roundToKind(kind, y));
+  return bound.ulps * unit * (kind == ElementKind::f64 ? 2 : 1);
+}
+
 llvm::Error act::runner::detail::unsupportedOp(Operation *op, StringRef where,
                                                StringRef why) {
   std::string msg;
@@ -727,14 +737,7 @@ void Program::run(double *v, double *e, ArrayRef<int64_t> indices) const {
     case Opcode::ActUnary: {
       const Instr::ActFn &fn = *in.actFn;
       r = fn.f(a);
-      er = localBound(fn.f, fn.df, a, ea);
-      // The op's documented error, as the contract measures it.
-      if (std::isfinite(r))
-        er += std::isinf(fn.bound.ulps)
-                  ? kInf
-                  : fn.bound.ulps *
-                        fn.bound.getUnit(in.kind, roundToKind(in.kind, r)) *
-                        (in.kind == ElementKind::f64 ? 2 : 1);
+      er = localBound(fn.f, fn.df, a, ea) + actRounding(fn.bound, in.kind, r);
       break;
     }
     case Opcode::Fma:

@@ -57,6 +57,11 @@ using OuterLookup = function_ref<const RefTensor *(Value)>;
 /// (and to scalars).
 bool isElementwiseScalarOp(Operation *op);
 
+/// What an act op's own error adds to the bound of its result `y` of
+/// element type `kind`: `bound.ulps` as the accuracy contract measures them
+/// (0 for a non-finite y).
+double actRounding(const AccuracyBound &bound, ElementKind kind, double y);
+
 /// "LOC: --verify does not support op NAME WHERE (WHY)": the op's source
 /// location first, as in MLIR's diagnostics.
 llvm::Error unsupportedOp(Operation *op, StringRef where, StringRef why = "");

@@ -187,18 +187,6 @@ AccuracyBound act::runner::getDocumentedBound(func::FuncOp func,
   return makeBound(accuracy, kind);
 }
 
-/// What an act op's own error adds to the bound of its result `y`: its
-/// documented ulps, measured as the contract measures them.
-static double actRounding(const AccuracyBound &bound, ElementKind kind,
-                          double y) {
-  if (!std::isfinite(y))
-    return 0;
-  if (std::isinf(bound.ulps))
-    return kInf;
-  double unit = bound.getUnit(kind, roundToKind(kind, y));
-  return bound.ulps * unit * (kind == ElementKind::f64 ? 2 : 1);
-}
-
 /// `op`'s documented bound, infinite in fast mode (none is documented).
 static AccuracyBound getActBound(Operation *op,
                                  const InterpretOptions &options) {
