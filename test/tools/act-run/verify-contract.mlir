@@ -77,6 +77,11 @@
 // of the act ops.
 // RUN: act-run %s --function=moved_tanh --input=4x6xf32=random:20 --verify \
 // RUN:   | FileCheck %s --check-prefix=MOVED
+
+// Float to integer conversions truncate toward zero, in the kernel and in
+// the reference (a floor would differ by 1 at every negative non-integer).
+// RUN: act-run %s --function=trunc --input=64xf32=random:5 --verify | FileCheck %s --check-prefix=TRUNC
+// TRUNC: result #0: max abs 0, {{.*}} - ok (propagated bound
 // MOVED: result #0: max abs {{.*}} - ok (bound 2 ulp above 5.96046e-08)
 // MOVED: result #1: max abs {{.*}} - ok (bound 2 ulp above 5.96046e-08)
 //
@@ -256,4 +261,16 @@ func.func @attention(%q: tensor<2x7x16xf32>, %k: tensor<2x9x16xf32>, %v: tensor<
   %e3 = tensor.empty() : tensor<2x7x5xf32>
   %t = linalg.elementwise kind=#linalg.elementwise_kind<exp> ins(%o : tensor<2x7x5xf32>) outs(%e3 : tensor<2x7x5xf32>) -> tensor<2x7x5xf32>
   return %t : tensor<2x7x5xf32>
+}
+
+func.func @trunc(%x: tensor<64xf32>) -> tensor<64xf32> {
+  %e = tensor.empty() : tensor<64xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %i = arith.fptosi %in : f32 to i32
+    %f = arith.sitofp %i : i32 to f32
+    linalg.yield %f : f32
+  } -> tensor<64xf32>
+  return %y : tensor<64xf32>
 }
