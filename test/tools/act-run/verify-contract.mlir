@@ -77,7 +77,6 @@
 // of the act ops.
 // RUN: act-run %s --function=moved_tanh --input=4x6xf32=random:20 --verify \
 // RUN:   | FileCheck %s --check-prefix=MOVED
-
 // MOVED: result #0: max abs {{.*}} - ok (bound 2 ulp above 5.96046e-08)
 // MOVED: result #1: max abs {{.*}} - ok (bound 2 ulp above 5.96046e-08)
 //
