@@ -568,7 +568,7 @@ llvm::Error Program::append(Operation *op, ArrayRef<unsigned> operands,
             return setCode(Opcode::CopySign);
           })
           .Default([&](Operation *) {
-            if (isa<act::ActDialect>(op->getDialect())) {
+            if (isa_and_nonnull<act::ActDialect>(op->getDialect())) {
               Instr::ActFn fn{act::getUnaryReference(op),
                               act::getUnaryDerivative(op),
                               getDocumentedOpBound(op, in.kind)};
