@@ -83,6 +83,53 @@ double act::runner::detail::actRounding(const AccuracyBound &bound,
   return bound.ulps * unit * (kind == ElementKind::f64 ? 2 : 1);
 }
 
+ParameterVariants::ParameterVariants(Operation *op, ElementKind kind) {
+  MLIRContext *context = op->getContext();
+  auto create = [&](DictionaryAttr attributes) {
+    // No operands: the copies only evaluate the op's formula.
+    return Operation::create(op->getLoc(), op->getName(), op->getResultTypes(),
+                             /*operands=*/{}, NamedAttrList(attributes),
+                             /*properties=*/nullptr, /*successors=*/{},
+                             /*numRegions=*/0);
+  };
+  // Created with no attributes given, the op holds its defaults.
+  Operation *defaults = create(DictionaryAttr::get(context));
+  ElementKind compute = kind == ElementKind::f64 ? kind : ElementKind::f32;
+  double u = getUnitRoundoff(compute);
+  DictionaryAttr given = op->getAttrDictionary();
+  for (NamedAttribute attr : given) {
+    auto value = dyn_cast<FloatAttr>(attr.getValue());
+    if (!value || value == defaults->getAttr(attr.getName()))
+      continue;
+    double p = value.getValueAsDouble();
+    for (double moved : {roundToKind(compute, p), p * (1 - u), p * (1 + u)}) {
+      if (moved == p || !std::isfinite(moved))
+        continue;
+      Operation *copy = create(given);
+      copy->setAttr(attr.getName(), FloatAttr::get(value.getType(), moved));
+      copies.push_back(copy);
+      references.push_back(act::getUnaryReference(copy));
+    }
+  }
+  defaults->erase();
+}
+
+ParameterVariants::~ParameterVariants() {
+  for (Operation *copy : copies)
+    copy->erase();
+}
+
+double ParameterVariants::getAllowance(double x, double y) const {
+  double allowance = 0;
+  for (const std::function<double(double)> &f : references) {
+    double d = std::fabs(f(x) - y);
+    // A NaN or infinity here is an input the parameter does not move.
+    if (std::isfinite(d))
+      allowance = std::max(allowance, d);
+  }
+  return allowance;
+}
+
 llvm::Error act::runner::detail::unsupportedOp(Operation *op, StringRef where,
                                                StringRef why) {
   std::string msg;
@@ -239,6 +286,7 @@ struct Instr {
   struct ActFn {
     std::function<double(double)> f, df;
     AccuracyBound bound;
+    ParameterVariants variants;
   };
   std::shared_ptr<const ActFn> actFn;
   /// Set for the accumulation of a contraction, which the linalg evaluator
@@ -571,7 +619,8 @@ llvm::Error Program::append(Operation *op, ArrayRef<unsigned> operands,
             if (isa_and_nonnull<act::ActDialect>(op->getDialect())) {
               Instr::ActFn fn{act::getUnaryReference(op),
                               act::getUnaryDerivative(op),
-                              getDocumentedOpBound(op, in.kind)};
+                              getDocumentedOpBound(op, in.kind),
+                              ParameterVariants(op, in.kind)};
               if (!fn.f || !fn.df || op->getNumOperands() != 1)
                 return false;
               if (fast)
@@ -737,7 +786,8 @@ void Program::run(double *v, double *e, ArrayRef<int64_t> indices) const {
     case Opcode::ActUnary: {
       const Instr::ActFn &fn = *in.actFn;
       r = fn.f(a);
-      er = localBound(fn.f, fn.df, a, ea) + actRounding(fn.bound, in.kind, r);
+      er = localBound(fn.f, fn.df, a, ea) + actRounding(fn.bound, in.kind, r) +
+           fn.variants.getAllowance(a, r);
       break;
     }
     case Opcode::Fma:

@@ -15,6 +15,9 @@
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <functional>
+#include <vector>
+
 namespace mlir {
 namespace act {
 namespace runner {
@@ -61,6 +64,31 @@ bool isElementwiseScalarOp(Operation *op);
 /// element type `kind`: `bound.ulps` as the accuracy contract measures them
 /// (0 for a non-finite y).
 double actRounding(const AccuracyBound &bound, ElementKind kind, double y);
+
+/// The reference of a unary act op at the parameters its kernel may in
+/// effect use: each floating-point parameter that is not the op's default
+/// is rounded to the compute type (as PyTorch rounds its scalars) and the
+/// products with it are rounded once, which moves it by up to a unit
+/// roundoff. The accuracy contract is measured at the defaults
+/// (docs/Accuracy.md); for other values --verify also allows the largest
+/// difference between the reference at the given parameters and at these.
+class ParameterVariants {
+public:
+  /// For `op` on elements of `kind`; empty if every parameter is its
+  /// default.
+  ParameterVariants(Operation *op, ElementKind kind);
+  ParameterVariants(ParameterVariants &&) = default;
+  ~ParameterVariants();
+
+  bool empty() const { return references.empty(); }
+  /// The largest |f'(x) - y| over the variants f' (y = f(x)); 0 if empty.
+  double getAllowance(double x, double y) const;
+
+private:
+  /// Unlinked copies of the op with moved parameters, erased with this.
+  std::vector<Operation *> copies;
+  std::vector<std::function<double(double)>> references;
+};
 
 /// "LOC: --verify does not support op NAME WHERE (WHY)": the op's source
 /// location first, as in MLIR's diagnostics.

@@ -210,15 +210,18 @@ static bool evalUnary(Operation *op, const RefTensor &in,
   std::function<double(double)> derivative = act::getUnaryDerivative(op);
   AccuracyBound bound = getActBound(op, options);
   ElementKind kind = getKindOf(op->getResult(0));
+  ParameterVariants variants(op, kind);
   out.shape = in.shape;
-  out.propagated = in.propagated;
+  // Parameters other than the defaults are judged by the propagated bound,
+  // which allows for their rounding.
+  out.propagated = in.propagated || !variants.empty();
   out.data.resize(in.data.size());
   out.error.resize(in.data.size());
   for (size_t i = 0; i < in.data.size(); ++i) {
     double x = in.data[i], y = reference(x);
     out.data[i] = y;
     out.error[i] = localBound(reference, derivative, x, in.getError(i)) +
-                   actRounding(bound, kind, y);
+                   actRounding(bound, kind, y) + variants.getAllowance(x, y);
   }
   return true;
 }
@@ -745,30 +748,30 @@ llvm::Error Interpreter::eval(Operation *op) {
   if (llvm::Error err = checkDefined(op))
     return err;
   if (op->getDialect() && isa<act::ActDialect>(op->getDialect())) {
+    // An act op of an inexact operand (another act op's result, say) is
+    // judged by the bound propagated through the chain, not by its own ulps.
+    bool inexactOperand = llvm::any_of(op->getOperands(), [&](Value v) {
+      return llvm::any_of(values[v].error, [](double e) { return e != 0; });
+    });
+    auto defineAct = [&](RefTensor r) {
+      r.propagated |= inexactOperand;
+      define(std::move(r));
+      return llvm::Error::success();
+    };
     RefTensor out;
-    if (evalUnary(op, operand(0), options, out)) {
-      define(std::move(out));
-      return llvm::Error::success();
-    }
+    if (evalUnary(op, operand(0), options, out))
+      return defineAct(std::move(out));
     if (op->getNumOperands() == 2 &&
-        evalUnaryGrad(op, operand(0), operand(1), options, out)) {
-      define(std::move(out));
-      return llvm::Error::success();
-    }
+        evalUnaryGrad(op, operand(0), operand(1), options, out))
+      return defineAct(std::move(out));
     if (op->getNumOperands() == 2)
       if (std::optional<RefTensor> r =
-              evalSoftmaxGrad(op, operand(0), operand(1), options)) {
-        define(std::move(*r));
-        return llvm::Error::success();
-      }
-    if (auto prelu = dyn_cast<act::PReluOp>(op)) {
-      define(evalPRelu(prelu, operand(0), operand(1), options));
-      return llvm::Error::success();
-    }
-    if (std::optional<RefTensor> r = evalDimOp(op, operand(0), options)) {
-      define(std::move(*r));
-      return llvm::Error::success();
-    }
+              evalSoftmaxGrad(op, operand(0), operand(1), options))
+        return defineAct(std::move(*r));
+    if (auto prelu = dyn_cast<act::PReluOp>(op))
+      return defineAct(evalPRelu(prelu, operand(0), operand(1), options));
+    if (std::optional<RefTensor> r = evalDimOp(op, operand(0), options))
+      return defineAct(std::move(*r));
     return unsupported(op);
   }
   if (isElementwiseScalarOp(op)) {
