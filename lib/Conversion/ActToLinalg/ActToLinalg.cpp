@@ -361,7 +361,8 @@ expandGroups(ImplicitLocOpBuilder &b, Value input, int64_t dim,
              int64_t groups) {
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape[dim] /= groups;
+  if (!type.isDynamicDim(dim))
+    shape[dim] /= groups;
   shape.insert(shape.begin() + dim + 1, groups);
   SmallVector<ReassociationIndices> reassociation;
   for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
@@ -374,7 +375,15 @@ expandGroups(ImplicitLocOpBuilder &b, Value input, int64_t dim,
   }
   SmallVector<OpFoldResult> outputShape =
       tensor::getMixedSizes(b, b.getLoc(), input);
-  outputShape[dim] = b.getIndexAttr(shape[dim]);
+  // A dynamic size is taken as a multiple of `groups` (as glu takes its
+  // size as even): the verifier can only check static ones.
+  if (type.isDynamicDim(dim))
+    outputShape[dim] =
+        arith::DivUIOp::create(b, cast<Value>(outputShape[dim]),
+                               arith::ConstantIndexOp::create(b, groups))
+            .getResult();
+  else
+    outputShape[dim] = b.getIndexAttr(shape[dim]);
   outputShape.insert(outputShape.begin() + dim + 1, b.getIndexAttr(groups));
   Value expanded = tensor::ExpandShapeOp::create(
       b, RankedTensorType::get(shape, type.getElementType()), input,
@@ -431,8 +440,6 @@ struct MaxoutLowering : ActLowering<MaxoutOp> {
       return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
     int64_t dim = op.getNormalizedDim();
     int64_t groups = op.getGroups();
-    if (type.isDynamicDim(dim))
-      return op.emitOpError("lowering needs a static size along dim ") << dim;
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     // [.., n * groups, ..] -> [.., n, groups, ..], then max over `groups`.
     auto [expanded, reassociation] =
@@ -596,8 +603,6 @@ struct MaxoutGradLowering : ActLowering<MaxoutGradOp> {
       return rewriter.notifyMatchFailure(op, "not on a ranked tensor");
     int64_t dim = op.getNormalizedDim();
     int64_t groups = op.getGroups();
-    if (type.isDynamicDim(dim))
-      return op.emitOpError("lowering needs a static size along dim ") << dim;
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     auto [xe, reassociation] = expandGroups(b, op.getInput(), dim, groups);
     auto expandedType = cast<RankedTensorType>(xe.getType());
