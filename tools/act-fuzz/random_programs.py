@@ -16,7 +16,10 @@ tile, in f32 (mostly), f64, f16 and bf16:
   multiplied in (SwiGLU's gate), a residual add and a row softmax or
   log_softmax;
 - attention: softmax(Q K^T s [+ mask]) V in 2-D or batched, the mask
-  additive or causal.
+  additive or causal;
+- gradients: an elementwise or dense program in f32 or f64 through
+  act-opt --act-differentiate, its @f_vjp checked with a random cotangent
+  per result.
 Inputs are .npy files scaled as a layer's are (weights ~ 1/sqrt(K)), with
 NaN and infinities in some. A program fails when act-run crashes, rejects
 valid IR, or --verify exits 2 (beyond the propagated bound); failing programs
@@ -68,13 +71,13 @@ SIZES = [0, 1, 1, 2, 3, 7, 8, 17, 31, 33, 64, 100]
 TYPES = ["f32"] * 6 + ["f64", "f16", "bf16"]
 
 
-def elementwise_program(r):
+def elementwise_program(r, types=TYPES):
     """MLIR text of one random elementwise program and its input specs."""
     rank = r.choice([1, 1, 2, 2, 3])
     shape = [r.choice(SIZES) for _ in range(rank)]
     if r.random() < 0.8:  # mostly non-empty tensors
         shape = [max(d, 1) for d in shape]
-    et = r.choice(TYPES)
+    et = r.choice(types)
     ty = "tensor<" + "x".join(map(str, shape)) + f"x{et}>"
     inputs = r.choice([1, 1, 2])
     values = [f"%a{i}" for i in range(inputs)]
@@ -189,9 +192,9 @@ MATMUL_SIZES = [1, 2, 3, 7, 8, 16, 17, 33, 64, 100]
 K_SIZES = [1, 3, 8, 17, 33, 64, 129]
 
 
-def dense_program(r):
+def dense_program(r, types=("f32",) * 6 + ("f64", "f16", "bf16")):
     """A dense layer and what follows it; returns (text, input arrays)."""
-    et = r.choice(["f32"] * 6 + ["f64", "f16", "bf16"])
+    et = r.choice(types)
     m, k, n = r.choice(MATMUL_SIZES), r.choice(K_SIZES), r.choice(MATMUL_SIZES)
     batch = r.choice([0, 0, 0, 1, 3])
     form = r.choice(["plain", "plain", "maps", "transpose", "generic", "generic_t"])
@@ -289,14 +292,29 @@ def attention_program(r):
     return text, arrays
 
 
+def gradient_program(r):
+    """An elementwise or dense program in f32 or f64, for act-differentiate:
+    its inputs are followed by one random cotangent per result."""
+    base = elementwise_program if r.random() < 0.5 else dense_program
+    text, inputs = base(r, types=("f32",) * 3 + ("f64",))
+    signature = text.splitlines()[0]
+    results = signature[signature.index(") -> ") + 5:-2].strip("()").split(", ")
+    for ty in results:
+        inputs.append(ty[len("tensor<"):-1] + f"=random:{r.randrange(1 << 30)}")
+    return text, inputs
+
+
 def program(r):
-    """(kind, MLIR text, inputs): input specs (str) or arrays for .npy files."""
+    """(kind, MLIR text, inputs): input specs (str) or arrays for .npy files.
+    For "gradient", the function to check is @f_vjp of act-differentiate."""
     kind = r.random()
-    if kind < 0.6:
+    if kind < 0.5:
         return ("elementwise",) + elementwise_program(r)
-    if kind < 0.9:
+    if kind < 0.77:
         return ("dense",) + dense_program(r)
-    return ("attention",) + attention_program(r)
+    if kind < 0.85:
+        return ("attention",) + attention_program(r)
+    return ("gradient",) + gradient_program(r)
 
 
 def main(argv):
@@ -309,6 +327,7 @@ def main(argv):
     parser.add_argument("--json")
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args(argv)
+    act_opt = os.path.join(os.path.dirname(args.act_run), "act-opt")
     r = random.Random(args.seed)
     failures = []
     kinds = {}
@@ -329,8 +348,17 @@ def main(argv):
                 specs.append(f"@{os.path.join(work, f'input{j}.npy')}")
         cmd = [args.act_run, path, "--verify", "--threads=1"] + [f"--input={s}" for s in specs]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
-            code, log = done.returncode, done.stdout + done.stderr
+            code, log = 0, ""
+            if kind == "gradient":
+                vjp = os.path.join(work, "vjp.mlir")
+                differentiate = [act_opt, path, "--act-differentiate=function=f", "-o", vjp]
+                done = subprocess.run(differentiate, capture_output=True, text=True,
+                                      timeout=args.timeout)
+                code, log = done.returncode, "$ " + " ".join(differentiate[1:]) + "\n" + done.stderr
+                cmd[1:2] = [vjp, "--function=f_vjp"]
+            if code == 0:
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+                code, log = done.returncode, done.stdout + done.stderr
         except subprocess.TimeoutExpired:
             code, log = "timeout", ""
         if code != 0:
