@@ -383,14 +383,15 @@ void CompiledFunction::call(ArrayRef<const HostTensor *> inputs,
       results->push_back(std::move(t));
     }
     // The deallocation pipeline hands results over as fresh mallocs; still,
-    // never free an input buffer or the same buffer twice.
+    // never free an input buffer or the same buffer twice. Freed only once
+    // every result is copied: results may share a buffer (`return %0, %0`).
     bool isInput = llvm::any_of(inputs, [&](const HostTensor *in) {
       return in->getData() == allocated;
     });
-    if (allocated && !isInput && !llvm::is_contained(freed, allocated)) {
+    if (allocated && !isInput && !llvm::is_contained(freed, allocated))
       freed.push_back(allocated);
-      std::free(allocated);
-    }
     desc += 3 + 2 * spec.shape.size();
   }
+  for (void *p : freed)
+    std::free(p);
 }
