@@ -5,7 +5,16 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${ACT_BUILD_DIR:-$root/build}
+# ACT_SANITIZE=1 (or a -fsanitize= list) builds act instrumented with ASan and
+# UBSan, and the act-fuzz libFuzzer target, in build-asan (docs/Testing.md).
+sanitize=${ACT_SANITIZE:-}
+[ "$sanitize" = 1 ] && sanitize=address,undefined
+[ "$sanitize" = 0 ] && sanitize=
+if [ -n "$sanitize" ]; then
+  build=${ACT_BUILD_DIR:-$root/build-asan}
+else
+  build=${ACT_BUILD_DIR:-$root/build}
+fi
 venv=$root/.venv
 llvm=/usr/lib/llvm-22
 
@@ -15,6 +24,7 @@ log() { printf '== %s\n' "$*" >&2; }
 apt_packages=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22
   cmake ninja-build ccache libgtest-dev libdnnl-dev libomp-22-dev python3-venv
+  libclang-rt-22-dev
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -68,6 +78,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DLLVM_USE_LINKER=lld \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    -DACT_SANITIZE="$sanitize" \
     >/dev/null
 fi
 log "building"

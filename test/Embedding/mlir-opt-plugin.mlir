@@ -1,10 +1,10 @@
 // Debian's mlir-opt (linked to libMLIR.so) with act loaded as a plugin: the
 // dialect (parsing act ops), act's passes and the act-to-llvm pipeline.
 
-// RUN: mlir-opt %s --load-dialect-plugin=%act_plugin | FileCheck --check-prefix=PARSE %s
-// RUN: mlir-opt %s --load-dialect-plugin=%act_plugin --load-pass-plugin=%act_plugin \
+// RUN: %sanitizer_preload mlir-opt %s --load-dialect-plugin=%act_plugin | FileCheck --check-prefix=PARSE %s
+// RUN: %sanitizer_preload mlir-opt %s --load-dialect-plugin=%act_plugin --load-pass-plugin=%act_plugin \
 // RUN:   --pass-pipeline="builtin.module(convert-act-to-linalg)" | FileCheck --check-prefix=LINALG %s
-// RUN: mlir-opt %s --load-dialect-plugin=%act_plugin --load-pass-plugin=%act_plugin \
+// RUN: %sanitizer_preload mlir-opt %s --load-dialect-plugin=%act_plugin --load-pass-plugin=%act_plugin \
 // RUN:   --pass-pipeline="builtin.module(act-to-llvm{target-cpu=skylake-avx512 threads=1})" \
 // RUN:   | FileCheck --check-prefix=LLVM %s
 
