@@ -1,0 +1,195 @@
+//===- FuzzTarget.cpp - One fuzz input through act's tools ----------------===//
+
+#include "act/Fuzz/Fuzz.h"
+#include "act/Pipelines/Pipelines.h"
+#include "act/Runner/HostTensor.h"
+#include "act/Runner/Runner.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::act;
+using namespace mlir::act::fuzz;
+
+StringRef fuzz::getStageName(Stage stage) {
+  switch (stage) {
+  case Stage::parseFailed:
+    return "parse-failed";
+  case Stage::tooBig:
+    return "too-big";
+  case Stage::canonicalizeFailed:
+    return "canonicalize-failed";
+  case Stage::pipelineFailed:
+    return "pipeline-failed";
+  case Stage::lowered:
+    return "lowered";
+  case Stage::ran:
+    return "ran";
+  case Stage::numStages:
+    break;
+  }
+  return "?";
+}
+
+int64_t fuzz::getElementCount(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (d < 0 || llvm::MulOverflow(count, d, count))
+      return -1;
+  return count;
+}
+
+/// Whether a static shape of `type` (or of a type nested in it) has more
+/// elements than `max`.
+static bool isTooBig(Type type, int64_t max) {
+  bool tooBig = false;
+  type.walk([&](ShapedType shaped) {
+    if (!shaped.hasRank())
+      return;
+    SmallVector<int64_t> sizes;
+    for (int64_t d : shaped.getShape())
+      sizes.push_back(ShapedType::isDynamic(d) ? 1 : d);
+    int64_t count = getElementCount(sizes);
+    tooBig |= count < 0 || count > max;
+  });
+  return tooBig;
+}
+
+static bool hasTooBigType(ModuleOp module, int64_t max) {
+  return module
+      ->walk([&](Operation *op) {
+        auto check = [&](Type t) { return isTooBig(t, max); };
+        bool tooBig = llvm::any_of(op->getResultTypes(), check);
+        for (Region &region : op->getRegions())
+          for (Block &block : region)
+            tooBig |= llvm::any_of(block.getArgumentTypes(), check);
+        op->getAttrDictionary().walk([&](Type t) { tooBig |= check(t); });
+        return tooBig ? WalkResult::interrupt() : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// Inputs with the values that break kernels: signed zeros, infinities,
+/// NaN, subnormals, large and small magnitudes.
+static runner::HostTensor makeInput(const runner::TensorSpec &spec,
+                                    unsigned salt) {
+  static const double values[] = {
+      0.5, -1.25, 0.0, -0.0, 3.0, -7.5, 1e-3, 88.0, -88.0, 1e30,
+      std::numeric_limits<double>::infinity(),
+      -std::numeric_limits<double>::infinity(),
+      std::numeric_limits<double>::quiet_NaN(), 1e-40, 20.0, -0.3};
+  runner::HostTensor t(spec.kind, spec.shape);
+  for (int64_t i = 0, n = t.getNumElements(); i < n; ++i)
+    t.set(i, values[(i * 7 + salt) % std::size(values)]);
+  return t;
+}
+
+/// Compiles and calls `func` on special values, when it is small and
+/// static; returns whether it ran.
+static bool runFunction(ModuleOp module, func::FuncOp func,
+                        const FuzzLimits &limits) {
+  if (func.isExternal())
+    return false;
+  auto signature = runner::getSignature(func);
+  if (!signature) {
+    llvm::consumeError(signature.takeError());
+    return false;
+  }
+  auto small = [&](const runner::TensorSpec &spec) {
+    if (!spec.hasStaticShape())
+      return false;
+    int64_t count = getElementCount(spec.shape);
+    return count >= 0 && count <= limits.maxRunElements;
+  };
+  if (!llvm::all_of(signature->first, small) ||
+      !llvm::all_of(signature->second, small))
+    return false;
+  runner::CompileOptions options;
+  options.threads = 1;
+  auto compiled =
+      runner::CompiledFunction::compile(module, func.getSymName(), options);
+  if (!compiled) {
+    llvm::consumeError(compiled.takeError());
+    return false;
+  }
+  std::vector<runner::HostTensor> inputs;
+  for (auto [i, spec] : llvm::enumerate(signature->first))
+    inputs.push_back(makeInput(spec, i));
+  SmallVector<const runner::HostTensor *> inputPtrs;
+  for (const runner::HostTensor &t : inputs)
+    inputPtrs.push_back(&t);
+  std::vector<runner::HostTensor> results;
+  (*compiled)->call(inputPtrs, &results);
+  return true;
+}
+
+fuzz::Target::Target(FuzzLimits limits, unsigned contextLifetime)
+    : limits(limits), contextLifetime(contextLifetime) {}
+
+fuzz::Target::~Target() = default;
+
+Stage fuzz::Target::runOneInput(StringRef text) {
+  if (!context || inputs++ % contextLifetime == 0) {
+    context = runner::createContext();
+    // One thread: reproducible, and a pool per context would be slow to
+    // start; no IR printed with each (captured and dropped) diagnostic.
+    context->disableMultithreading();
+    context->printOpOnDiagnostic(false);
+    context->printStackTraceOnDiagnostic(false);
+  }
+  MLIRContext *ctx = context.get();
+  // Diagnostics are the expected outcome of most inputs: keep them quiet.
+  ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+
+  // Parsing verifies, as act-opt does.
+  ParserConfig config(ctx);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, config);
+  if (!module)
+    return Stage::parseFailed;
+  if (hasTooBigType(*module, limits.maxElements))
+    return Stage::tooBig;
+
+  {
+    PassManager pm(ctx);
+    pm.addPass(createCanonicalizerPass());
+    if (failed(pm.run(*module)))
+      return Stage::canonicalizeFailed;
+  }
+  // Canonicalization may make types (a reshape's result) no input had.
+  if (hasTooBigType(*module, limits.maxElements))
+    return Stage::tooBig;
+
+  {
+    OwningOpRef<ModuleOp> lowered = module->clone();
+    PassManager pm(ctx);
+    ActToLLVMPipelineOptions options;
+    options.threads = 1;
+    buildActToLLVMPipeline(pm, options);
+    if (failed(pm.run(*lowered)))
+      return Stage::pipelineFailed;
+  }
+  if (!limits.run)
+    return Stage::lowered;
+
+  bool ran = false;
+  unsigned tried = 0;
+  for (auto func : module->getOps<func::FuncOp>()) {
+    if (tried == limits.maxRunFunctions)
+      break;
+    if (func.isExternal())
+      continue;
+    ++tried;
+    ran |= runFunction(*module, func, limits);
+  }
+  return ran ? Stage::ran : Stage::lowered;
+}
