@@ -94,10 +94,8 @@ static runner::HostTensor makeInput(const runner::TensorSpec &spec,
   return t;
 }
 
-/// Compiles and calls `func` on special values, when it is small and
-/// static; returns whether it ran.
-static bool runFunction(ModuleOp module, func::FuncOp func,
-                        const FuzzLimits &limits) {
+/// Whether `func` is small and static enough to run.
+static bool isRunnable(func::FuncOp func, const FuzzLimits &limits) {
   if (func.isExternal())
     return false;
   auto signature = runner::getSignature(func);
@@ -111,26 +109,33 @@ static bool runFunction(ModuleOp module, func::FuncOp func,
     int64_t count = getElementCount(spec.shape);
     return count >= 0 && count <= limits.maxRunElements;
   };
-  if (!llvm::all_of(signature->first, small) ||
-      !llvm::all_of(signature->second, small))
-    return false;
+  return llvm::all_of(signature->first, small) &&
+         llvm::all_of(signature->second, small);
+}
+
+/// Lowers `func` (act-run's way: a clone with what it calls), JITs it and
+/// calls it on special values; fails where the lowering or the JIT fails.
+static LogicalResult runFunction(ModuleOp module, func::FuncOp func) {
   runner::CompileOptions options;
   options.threads = 1;
+  // The JIT's LLVM optimizations are LLVM's to test and cost most of the
+  // time of an input: act's code is what runs either way.
+  options.jitOptLevel = 0;
   auto compiled =
       runner::CompiledFunction::compile(module, func.getSymName(), options);
   if (!compiled) {
     llvm::consumeError(compiled.takeError());
-    return false;
+    return failure();
   }
   std::vector<runner::HostTensor> inputs;
-  for (auto [i, spec] : llvm::enumerate(signature->first))
+  for (auto [i, spec] : llvm::enumerate((*compiled)->getArgSpecs()))
     inputs.push_back(makeInput(spec, i));
   SmallVector<const runner::HostTensor *> inputPtrs;
   for (const runner::HostTensor &t : inputs)
     inputPtrs.push_back(&t);
   std::vector<runner::HostTensor> results;
   (*compiled)->call(inputPtrs, &results);
-  return true;
+  return success();
 }
 
 fuzz::Target::Target(FuzzLimits limits, unsigned contextLifetime)
@@ -169,7 +174,18 @@ Stage fuzz::Target::runOneInput(StringRef text) {
   if (hasTooBigType(*module, limits.maxElements))
     return Stage::tooBig;
 
-  {
+  SmallVector<func::FuncOp> functions, runnable;
+  for (auto func : module->getOps<func::FuncOp>())
+    if (!func.isExternal()) {
+      functions.push_back(func);
+      if (limits.run && isRunnable(func, limits))
+        runnable.push_back(func);
+    }
+  // When every function will be lowered on its own to run it, lowering the
+  // whole module first would only repeat that.
+  bool runAll = !runnable.empty() && runnable.size() == functions.size() &&
+                runnable.size() <= limits.maxRunFunctions;
+  if (!runAll) {
     OwningOpRef<ModuleOp> lowered = module->clone();
     PassManager pm(ctx);
     ActToLLVMPipelineOptions options;
@@ -178,18 +194,13 @@ Stage fuzz::Target::runOneInput(StringRef text) {
     if (failed(pm.run(*lowered)))
       return Stage::pipelineFailed;
   }
-  if (!limits.run)
-    return Stage::lowered;
-
+  if (runnable.size() > limits.maxRunFunctions)
+    runnable.resize(limits.maxRunFunctions);
   bool ran = false;
-  unsigned tried = 0;
-  for (auto func : module->getOps<func::FuncOp>()) {
-    if (tried == limits.maxRunFunctions)
-      break;
-    if (func.isExternal())
-      continue;
-    ++tried;
-    ran |= runFunction(*module, func, limits);
+  for (func::FuncOp func : runnable) {
+    if (failed(runFunction(*module, func)))
+      return Stage::pipelineFailed;
+    ran = true;
   }
   return ran ? Stage::ran : Stage::lowered;
 }

@@ -163,7 +163,8 @@ std::unique_ptr<MLIRContext> act::runner::createContext() {
 
 llvm::Expected<std::unique_ptr<ExecutionEngine>>
 act::runner::jitLoweredModule(ModuleOp lowered, StringRef targetCpu,
-                              std::string *targetDescription) {
+                              std::string *targetDescription,
+                              unsigned optLevel) {
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
       createTargetMachine(targetCpu);
   if (!tm)
@@ -172,9 +173,11 @@ act::runner::jitLoweredModule(ModuleOp lowered, StringRef targetCpu,
     *targetDescription =
         ((*tm)->getTargetCPU() + " " + (*tm)->getTargetFeatureString()).str();
   ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+  optLevel = std::min(optLevel, 3u);
+  auto transformer = makeOptimizingTransformer(optLevel, 0, tm->get());
   engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.jitCodeGenOptLevel =
+      static_cast<llvm::CodeGenOptLevel>(optLevel);
   // memrefCopy and friends, should the lowering ever call them.
   SmallVector<StringRef> libs;
   if (llvm::sys::fs::exists(ACT_RUNNER_C_RUNNER_UTILS))
@@ -269,7 +272,8 @@ CompiledFunction::compile(ModuleOp module, StringRef name,
 
   start = now();
   llvm::Expected<std::unique_ptr<ExecutionEngine>> engine =
-      jitLoweredModule(*clone, options.targetCpu, &result->targetDescription);
+      jitLoweredModule(*clone, options.targetCpu, &result->targetDescription,
+                       options.jitOptLevel);
   if (!engine)
     return createStringError("cannot JIT @" + name.str() + ": " +
                              llvm::toString(engine.takeError()));

@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -20,12 +21,20 @@ using namespace mlir::act;
 
 static std::unique_ptr<fuzz::Target> target;
 static unsigned long stageCounts[static_cast<int>(fuzz::Stage::numStages)];
+static double stageSeconds[static_cast<int>(fuzz::Stage::numStages)];
 
 static void printStats() {
   for (int s = 0; s < static_cast<int>(fuzz::Stage::numStages); ++s)
-    std::fprintf(stderr, "act-fuzz: %s: %lu\n",
+    std::fprintf(stderr, "act-fuzz: %s: %lu (%.1f s)\n",
                  fuzz::getStageName(static_cast<fuzz::Stage>(s)).data(),
-                 stageCounts[s]);
+                 stageCounts[s], stageSeconds[s]);
+}
+
+// As the sanitizer suite runs every tool (test/sanitizer/sanitizer_env.py):
+// LLVM's BumpPtrAllocator, inlined into act's instrumented code, poisons
+// memory that the uninstrumented libMLIR.so then uses.
+extern "C" const char *__asan_default_options() {
+  return "allow_user_poisoning=0";
 }
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
@@ -36,9 +45,13 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  auto start = std::chrono::steady_clock::now();
   fuzz::Stage stage = target->runOneInput(
       llvm::StringRef(reinterpret_cast<const char *>(data), size));
   ++stageCounts[static_cast<int>(stage)];
+  stageSeconds[static_cast<int>(stage)] +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return 0;
 }
 

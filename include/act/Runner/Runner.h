@@ -71,6 +71,9 @@ struct CompileOptions {
   MathMode math = MathMode::precise;
   /// act-to-llvm's `threads`: 0 all cores, 1 single-threaded, N.
   unsigned threads = 0;
+  /// The LLVM IR optimizer's and code generator's level for the JIT (0-3);
+  /// below 3 only where compile time matters more than the code (act-fuzz).
+  unsigned jitOptLevel = 3;
 };
 
 /// libLLVM registers an undocumented global `-threads` option of its own;
@@ -108,7 +111,8 @@ std::unique_ptr<MLIRContext> createContext();
 /// code generation. `targetDescription` receives the CPU and features.
 llvm::Expected<std::unique_ptr<ExecutionEngine>>
 jitLoweredModule(ModuleOp lowered, StringRef targetCpu,
-                 std::string *targetDescription = nullptr);
+                 std::string *targetDescription = nullptr,
+                 unsigned optLevel = 3);
 
 class CompiledFunction {
 public:
