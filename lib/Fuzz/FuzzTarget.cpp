@@ -83,11 +83,22 @@ static bool hasTooBigType(ModuleOp module, int64_t max) {
 /// NaN, subnormals, large and small magnitudes.
 static runner::HostTensor makeInput(const runner::TensorSpec &spec,
                                     unsigned salt) {
-  static const double values[] = {
-      0.5, -1.25, 0.0, -0.0, 3.0, -7.5, 1e-3, 88.0, -88.0, 1e30,
-      std::numeric_limits<double>::infinity(),
-      -std::numeric_limits<double>::infinity(),
-      std::numeric_limits<double>::quiet_NaN(), 1e-40, 20.0, -0.3};
+  static const double values[] = {0.5,
+                                  -1.25,
+                                  0.0,
+                                  -0.0,
+                                  3.0,
+                                  -7.5,
+                                  1e-3,
+                                  88.0,
+                                  -88.0,
+                                  1e30,
+                                  std::numeric_limits<double>::infinity(),
+                                  -std::numeric_limits<double>::infinity(),
+                                  std::numeric_limits<double>::quiet_NaN(),
+                                  1e-40,
+                                  20.0,
+                                  -0.3};
   runner::HostTensor t(spec.kind, spec.shape);
   for (int64_t i = 0, n = t.getNumElements(); i < n; ++i)
     t.set(i, values[(i * 7 + salt) % std::size(values)]);

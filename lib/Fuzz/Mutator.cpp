@@ -30,42 +30,70 @@ using Rng = std::minstd_rand;
 // Every act op (include/act/Dialect/Act/IR/ActOps.td); the backward ops are
 // spelled NAME_grad.
 const char *const kOps[] = {
-    "celu",       "elu",        "gelu",      "glu",         "hard_sigmoid",
-    "hard_tanh",  "hardshrink", "hardswish", "leaky_relu",  "linear",
-    "log_sigmoid", "log_softmax", "maxout",  "mish",        "prelu",
-    "relu",       "rrelu",      "selu",      "sigmoid",     "silu",
-    "softmax",    "softmin",    "softplus",  "softshrink",  "softsign",
-    "step",       "swish",      "tanh",      "tanhshrink",  "threshold"};
+    "celu",        "elu",         "gelu",      "glu",        "hard_sigmoid",
+    "hard_tanh",   "hardshrink",  "hardswish", "leaky_relu", "linear",
+    "log_sigmoid", "log_softmax", "maxout",    "mish",       "prelu",
+    "relu",        "rrelu",       "selu",      "sigmoid",    "silu",
+    "softmax",     "softmin",     "softplus",  "softshrink", "softsign",
+    "step",        "swish",       "tanh",      "tanhshrink", "threshold"};
 
 // The attributes of act ops, with their types.
 struct AttrKind {
   const char *name;
   const char *type; // "f64", "i64", "unit" or "gelu"
 };
-const AttrKind kAttrs[] = {
-    {"alpha", "f64"},     {"beta", "f64"},       {"lambd", "f64"},
-    {"lower", "f64"},     {"upper", "f64"},      {"min_val", "f64"},
-    {"max_val", "f64"},   {"negative_slope", "f64"}, {"threshold", "f64"},
-    {"value", "f64"},     {"dim", "i64"},        {"groups", "i64"},
-    {"from_output", "unit"}, {"approximate", "gelu"}};
+const AttrKind kAttrs[] = {{"alpha", "f64"},        {"beta", "f64"},
+                           {"lambd", "f64"},        {"lower", "f64"},
+                           {"upper", "f64"},        {"min_val", "f64"},
+                           {"max_val", "f64"},      {"negative_slope", "f64"},
+                           {"threshold", "f64"},    {"value", "f64"},
+                           {"dim", "i64"},          {"groups", "i64"},
+                           {"from_output", "unit"}, {"approximate", "gelu"}};
 
 // Floats as MLIR spells them: hex for NaN and the infinities.
-const char *const kFloats[] = {
-    "0.0", "-0.0", "1.0", "-1.0", "0.5", "2.0", "-3.5", "1.0e-300",
-    "1.0e300", "-1.0e300", "3.4028234663852886e38", "1.0e-45",
-    "0x7FF8000000000000", "0x7FF0000000000000", "0xFFF0000000000000",
-    "0xFFF8000000000001", "6.0", "-6.0", "1.0e-7", "100.0"};
-const char *const kInts[] = {"0",  "1",  "-1", "2",  "-2",  "3",
-                             "7",  "63", "64", "-65", "4097",
-                             "9223372036854775807", "-9223372036854775808",
+const char *const kFloats[] = {"0.0",
+                               "-0.0",
+                               "1.0",
+                               "-1.0",
+                               "0.5",
+                               "2.0",
+                               "-3.5",
+                               "1.0e-300",
+                               "1.0e300",
+                               "-1.0e300",
+                               "3.4028234663852886e38",
+                               "1.0e-45",
+                               "0x7FF8000000000000",
+                               "0x7FF0000000000000",
+                               "0xFFF0000000000000",
+                               "0xFFF8000000000001",
+                               "6.0",
+                               "-6.0",
+                               "1.0e-7",
+                               "100.0"};
+const char *const kInts[] = {"0",
+                             "1",
+                             "-1",
+                             "2",
+                             "-2",
+                             "3",
+                             "7",
+                             "63",
+                             "64",
+                             "-65",
+                             "4097",
+                             "9223372036854775807",
+                             "-9223372036854775808",
                              "2147483648"};
-const char *const kDims[] = {"0", "1", "1", "2", "3", "7",  "8",
-                             "17", "32", "33", "4096", "?", "?",
-                             "1000000000", "9223372036854775807"};
-const char *const kElementTypes[] = {"f32", "f64", "f16", "bf16", "i32",
-                                     "i1", "f8E4M3FN", "index"};
+const char *const kDims[] = {
+    "0",    "1", "1",  "2",          "3",
+    "7",    "8", "17", "32",         "33",
+    "4096", "?", "?",  "1000000000", "9223372036854775807"};
+const char *const kElementTypes[] = {"f32", "f64", "f16",      "bf16",
+                                     "i32", "i1",  "f8E4M3FN", "index"};
 
-template <typename T, size_t N> const T &pick(Rng &rng, const T (&a)[N]) {
+template <typename T, size_t N>
+const T &pick(Rng &rng, const T (&a)[N]) {
   return a[rng() % N];
 }
 
@@ -158,9 +186,9 @@ std::vector<TensorTypeMatch> findTensorTypes(const std::string &text) {
     size_t at = pos + 7, dimsEnd = at;
     while (true) {
       size_t d = at;
-      while (d < text.size() &&
-             (std::isdigit(static_cast<unsigned char>(text[d])) ||
-              text[d] == '?'))
+      while (
+          d < text.size() &&
+          (std::isdigit(static_cast<unsigned char>(text[d])) || text[d] == '?'))
         ++d;
       if (d == at || d >= text.size() || text[d] != 'x')
         break;
@@ -183,8 +211,8 @@ std::vector<Match> findFloatTypes(const std::string &text) {
     size_t len = std::strlen(name);
     for (size_t pos = text.find(name); pos != std::string::npos;
          pos = text.find(name, pos + 1))
-      if ((pos == 0 || !std::isalnum(static_cast<unsigned char>(
-                           text[pos - 1]))) &&
+      if ((pos == 0 ||
+           !std::isalnum(static_cast<unsigned char>(text[pos - 1]))) &&
           (pos + len == text.size() ||
            !std::isalnum(static_cast<unsigned char>(text[pos + len]))))
         matches.push_back({pos, len});
@@ -414,9 +442,9 @@ bool duplicateOpLine(std::string &text, Rng &rng) {
 }
 } // namespace
 
-size_t fuzz::mutate(
-    uint8_t *data, size_t size, size_t maxSize, unsigned seed,
-    llvm::function_ref<size_t(uint8_t *, size_t, size_t)> fallback) {
+size_t
+fuzz::mutate(uint8_t *data, size_t size, size_t maxSize, unsigned seed,
+             llvm::function_ref<size_t(uint8_t *, size_t, size_t)> fallback) {
   Rng rng(seed);
   // A share of plain byte mutations finds what token edits cannot (lexer and
   // parser corners), and mutates inputs that hold no act op.

@@ -63,11 +63,10 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
   return fuzz::mutate(data, size, maxSize, seed, LLVMFuzzerMutate);
 }
 
-extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1,
-                                            size_t size1,
-                                            const uint8_t *data2,
-                                            size_t size2, uint8_t *out,
-                                            size_t maxOutSize, unsigned seed) {
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,
+                                            const uint8_t *data2, size_t size2,
+                                            uint8_t *out, size_t maxOutSize,
+                                            unsigned seed) {
   return fuzz::crossOver(data1, size1, data2, size2, out, maxOutSize, seed);
 }
 #endif

@@ -78,8 +78,8 @@ size_t mutate(uint8_t *data, size_t size, size_t maxSize, unsigned seed,
 /// Splices an act op's mnemonic and attributes from `b` into an act op of
 /// `a`, keeping `a`'s operands and types; writes at most maxSize bytes to
 /// `out` and returns the size (0 when nothing applies).
-size_t crossOver(const uint8_t *a, size_t sizeA, const uint8_t *b,
-                 size_t sizeB, uint8_t *out, size_t maxSize, unsigned seed);
+size_t crossOver(const uint8_t *a, size_t sizeA, const uint8_t *b, size_t sizeB,
+                 uint8_t *out, size_t maxSize, unsigned seed);
 
 } // namespace fuzz
 } // namespace act
