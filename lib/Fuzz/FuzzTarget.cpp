@@ -15,6 +15,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace mlir;
@@ -149,6 +150,26 @@ static LogicalResult runFunction(ModuleOp module, func::FuncOp func) {
   return success();
 }
 
+/// Inputs that crash upstream MLIR 22's parser (docs/Testing.md, "Fuzzing"),
+/// which act cannot prevent: skipped so that a run finds something new.
+static bool hitsKnownUpstreamCrash(StringRef text) {
+  // linalg.transpose's parser dereferences a null attribute when its
+  // permutation is not a well-formed list.
+  for (size_t at = text.find("permutation = "); at != StringRef::npos;
+       at = text.find("permutation = ", at + 1)) {
+    StringRef rest = text.drop_front(at + strlen("permutation = "));
+    if (!rest.consume_front("["))
+      return true;
+    size_t close = rest.find(']');
+    if (close == StringRef::npos || rest.take_front(close).find_first_not_of(
+                                        "0123456789, ") != StringRef::npos)
+      return true;
+  }
+  // The named matmuls' region builders call through a null pointer for an
+  // index element type.
+  return text.contains("matmul") && text.contains("xindex>");
+}
+
 fuzz::Target::Target(FuzzLimits limits, unsigned contextLifetime)
     : limits(limits), contextLifetime(contextLifetime) {}
 
@@ -167,6 +188,8 @@ Stage fuzz::Target::runOneInput(StringRef text) {
   // Diagnostics are the expected outcome of most inputs: keep them quiet.
   ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
 
+  if (hitsKnownUpstreamCrash(text))
+    return Stage::parseFailed;
   // Parsing verifies, as act-opt does.
   ParserConfig config(ctx);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, config);
